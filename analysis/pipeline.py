@@ -1,0 +1,136 @@
+"""The whole build: data -> panel -> chapter notebooks (papermill) -> HTML + PDF, published atomically."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill as pm
+import yaml
+
+from . import build_data
+from .errors import ChapterError, ReplicationError
+from .paths import DATA, ROOT, build_dir
+from .steps import StepLog, digest
+
+
+@dataclass
+class BuildOptions:
+    """What `python -m analysis build` was asked to do."""
+
+    build: Path = field(default_factory=build_dir)
+    out: Path = ROOT / "_book"
+    user_panel: Path | None = None
+    use_url: bool = True
+    mirror: Path | None = None
+    seed: int = 20060101
+    n_placebo: int = 500
+    chapters: list[str] | None = None  # subset of chapter paths to execute (default: all)
+    formats: tuple[str, ...] = ("html", "pdf")
+    force: bool = False
+
+
+def say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def book_chapters(project: Path = ROOT) -> list[str]:
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    return list(config["book"]["chapters"])
+
+
+def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
+    return {"build_dir": str(opts.build), "panel_path": str(panel), "data_dir": str(DATA),
+            "seed": opts.seed, "n_placebo": opts.n_placebo}
+
+
+def execute_chapter(chapter: str, target: Path, params: dict) -> None:
+    """Run one chapter notebook with papermill; a failing cell becomes ChapterError(chapter, cell)."""
+    source = ROOT / chapter
+    declared = pm.inspect_notebook(str(source))
+    wanted = {k: v for k, v in params.items() if k in declared}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".running.ipynb")
+    try:
+        pm.execute_notebook(str(source), str(tmp), parameters=wanted, cwd=str(ROOT), kernel_name="python3",
+                            progress_bar=False, log_output=False, report_mode=False)
+    except pm.PapermillExecutionError as exc:
+        raise ChapterError(chapter, f"{exc.ename}: {exc.evalue}", cell=exc.cell_index) from None
+    except Exception as exc:  # kernel death, unreadable notebook, ...
+        raise ChapterError(chapter, f"{type(exc).__name__}: {exc}") from None
+    tmp.replace(target)
+
+
+def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Path]:
+    """Execute every notebook chapter (cached by content); returns chapter -> executed notebook."""
+    chapters = [c for c in book_chapters() if c.endswith(".ipynb")]
+    selected = set(opts.chapters or chapters)
+    params = chapter_parameters(opts, panel)
+    code_and_data = [ROOT / "analysis", DATA, panel]
+    executed = {}
+    for i, chapter in enumerate(chapters, 1):
+        target = opts.build / "executed" / chapter
+        executed[chapter] = target
+        if chapter not in selected and target.is_file():
+            continue
+        key = digest([ROOT / chapter, *code_and_data], json.dumps(params, sort_keys=True))
+        tag = f"[{i}/{len(chapters)}] {chapter}"
+        if not opts.force and target.is_file() and log.fresh(chapter, key):
+            say(f"{tag} unchanged, cached")
+            continue
+        t0 = time.perf_counter()
+        say(f"{tag} executing ...")
+        execute_chapter(chapter, target, params)
+        log.record(chapter, [ROOT / chapter, panel], [target], key=key)
+        say(f"{tag} ok ({time.perf_counter() - t0:.1f} s)")
+    return executed
+
+
+def publish(executed: dict[str, Path], opts: BuildOptions) -> dict:
+    """Render into a temporary directory beside the output, then swap it in (old book kept on failure)."""
+    from .render import quarto
+    from .render.book import render_book
+
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=opts.out.name + ".tmp-", dir=opts.out.parent))
+    try:
+        if quarto.quarto_available():
+            say("render: quarto found on PATH, using quarto render")
+            quarto.render_with_quarto(ROOT, executed, staging)
+            written = {"quarto": str(staging)}
+        else:
+            say("render: quarto not found; pandoc + typst renderer")
+            written = render_book(ROOT, executed, staging, formats=opts.formats)
+        old = opts.out.with_name(opts.out.name + ".old")
+        if opts.out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            opts.out.rename(old)
+        staging.rename(opts.out)
+        shutil.rmtree(old, ignore_errors=True)
+        return written
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def build(opts: BuildOptions) -> int:
+    """Run every step; print progress; return a process exit code."""
+    t0 = time.perf_counter()
+    log = StepLog(opts.build / "steps.json")
+    try:
+        say("[data] fetching and verifying raw inputs, building the panel ...")
+        written, inputs = build_data.write_panel(opts.build, opts.user_panel, opts.use_url, opts.mirror)
+        log.record("panel", inputs, written.values(), key=digest(inputs))
+        say(f"[data] panel ok: {written['panel']}")
+        executed = run_chapters(opts, written["panel"], log)
+        publish(executed, opts)
+    except ReplicationError as exc:
+        say(f"build failed: {exc}")
+        say(f"the previously published book in {opts.out} is untouched")
+        return 1
+    say(f"book written to {opts.out} in {time.perf_counter() - t0:.0f} s")
+    return 0
