@@ -1,0 +1,75 @@
+"""Load every chapter of the book as a pandoc AST document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ast_tools import attr, stringify
+from .book_config import BookConfig
+from .crossref import first_h1
+from .errors import RenderError
+from .notebook_markdown import notebook_to_markdown
+from .pandoc import markdown_to_ast
+
+FIGURES_DIR = "figures"
+
+
+@dataclass
+class Chapter:
+    """One chapter: its file as listed in `_quarto.yml`, page stem and pandoc AST."""
+
+    path: str
+    doc: dict
+    cell_labels: dict[str, int] = field(default_factory=dict)
+    figures: list[Path] = field(default_factory=list)
+    number: int | None = None
+    title: str = ""
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def blocks(self) -> list:
+        return self.doc["blocks"]
+
+
+def _title_heading(doc: dict) -> None:
+    """In place: a chapter with a YAML `title` and no H1 gets the title as its H1 (as Quarto does)."""
+    title = doc.get("meta", {}).get("title")
+    if title and first_h1(doc["blocks"]) is None:
+        inlines = title["c"] if title["t"] == "MetaInlines" else [{"t": "Str", "c": str(title["c"])}]
+        doc["blocks"].insert(0, {"t": "Header", "c": [1, attr(), inlines]})
+
+
+def _executed_path(chapter: str, executed: dict) -> Path:
+    lookup = {str(Path(k)): Path(v) for k, v in executed.items()}
+    path = lookup.get(str(Path(chapter)))
+    if path is None:
+        raise RenderError(f"{chapter}: no executed notebook was given for this chapter")
+    if not path.is_file():
+        raise RenderError(f"{chapter}: executed notebook {path} does not exist")
+    return path
+
+
+def load_chapter(config: BookConfig, chapter: str, executed: dict, out_dir: Path) -> Chapter:
+    """Read a `.qmd` from the project or convert the executed copy of an `.ipynb` chapter."""
+    if chapter.endswith(".ipynb"):
+        converted = notebook_to_markdown(_executed_path(chapter, executed), chapter,
+                                         out_dir / FIGURES_DIR, FIGURES_DIR, echo=config.echo)
+        markdown, labels, figures = converted.markdown, converted.cell_labels, converted.figures
+    else:
+        source = config.root / chapter
+        if not source.is_file():
+            raise RenderError(f"{chapter}: chapter file not found in {config.root}")
+        markdown, labels, figures = source.read_text(encoding="utf-8"), {}, []
+    doc = markdown_to_ast(markdown, what=chapter)
+    _title_heading(doc)
+    h1 = first_h1(doc["blocks"])
+    return Chapter(chapter, doc, labels, figures, title=stringify(h1["c"][2]) if h1 else Path(chapter).stem)
+
+
+def load_chapters(config: BookConfig, executed: dict, out_dir: Path) -> list[Chapter]:
+    """All chapters in book order."""
+    return [load_chapter(config, chapter, executed, out_dir) for chapter in config.chapters]

@@ -1,0 +1,120 @@
+"""Write the multi-page HTML book: one page per chapter, sidebar, prev/next, on-page TOC."""
+
+from __future__ import annotations
+
+import copy
+import html
+import shutil
+from pathlib import Path
+from string import Template
+
+from .ast_tools import attr, iter_nodes, str_inlines, stringify
+from .book_config import BookConfig
+from .chapters import Chapter
+from .crossref import Target, citation_keys, resolve_crossrefs
+from .errors import RenderError
+from .pandoc import ast_to, missing_citations
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSS_NAME = "assets/book.css"
+
+
+def html_href(target: Target) -> str:
+    """URL of a cross-reference target in the HTML book."""
+    return f"{target.page}.html#{target.label}"
+
+
+def has_refs_div(blocks: list) -> bool:
+    return any(n["t"] == "Div" and n["c"][0][0] == "refs" for n in iter_nodes(blocks))
+
+
+def nocite_meta(keys: list[str]) -> dict:
+    """A `nocite` metadata value citing `keys` (puts them in the bibliography)."""
+    citations = [{"citationId": k, "citationPrefix": [], "citationSuffix": [],
+                  "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
+                 for k in keys]
+    return {"t": "MetaInlines", "c": [{"t": "Cite", "c": [citations, str_inlines("@" + " @".join(keys))]}]}
+
+
+def page_toc(blocks: list, max_level: int = 3) -> str:
+    """Nested list of links to the page's level-2.. headings."""
+    items = [(b["c"][0], b["c"][1][0], stringify(b["c"][2])) for b in blocks
+             if b.get("t") == "Header" and 2 <= b["c"][0] <= max_level and b["c"][1][0]]
+    if not items:
+        return ""
+    out, depth = ["<h2>On this page</h2>"], 1
+    out.append("<ul>")
+    for level, ident, text in items:
+        want = level - 1
+        while depth < want:
+            out.append("<ul>")
+            depth += 1
+        while depth > want:
+            out.append("</ul>")
+            depth -= 1
+        out.append(f'<li><a href="#{html.escape(ident)}">{html.escape(text)}</a></li>')
+    out.append("</ul>" * depth)
+    return "\n".join(out)
+
+
+def _chapter_label(chapter: Chapter) -> str:
+    num = f'<span class="chapter-number">{chapter.number}</span> ' if chapter.number else ""
+    return num + html.escape(chapter.title)
+
+
+def chapter_list(chapters: list[Chapter], current: Chapter) -> str:
+    active = ' class="active" aria-current="page"'
+    return "\n".join(
+        f'<li><a href="{c.stem}.html"{active if c is current else ""}>{_chapter_label(c)}</a></li>'
+        for c in chapters)
+
+
+def prev_next(chapters: list[Chapter], i: int) -> str:
+    prev = (f'<a class="prev" rel="prev" href="{chapters[i - 1].stem}.html">← {_chapter_label(chapters[i - 1])}</a>'
+            if i > 0 else "<span></span>")
+    nxt = (f'<a class="next" rel="next" href="{chapters[i + 1].stem}.html">{_chapter_label(chapters[i + 1])} →</a>'
+           if i + 1 < len(chapters) else "<span></span>")
+    return prev + "\n" + nxt
+
+
+def chapter_body(chapter: Chapter, targets: dict[str, Target], all_keys: list[str]) -> dict:
+    """The chapter's document ready for pandoc: cross-refs linked, reference list placed."""
+    doc = copy.deepcopy(chapter.doc)
+    resolve_crossrefs(doc["blocks"], targets, html_href, chapter.path)
+    if has_refs_div(doc["blocks"]):
+        if all_keys:
+            doc["meta"]["nocite"] = nocite_meta(all_keys)
+    elif citation_keys(doc["blocks"]):
+        doc["blocks"] += [
+            {"t": "Header", "c": [2, attr("references", ["unnumbered"]), str_inlines("References")]},
+            {"t": "Div", "c": [attr("refs", ["references", "csl-bib-body"]), []]},
+        ]
+    return doc
+
+
+def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
+                    out_dir: Path) -> list[Path]:
+    """Write `<stem>.html` for every chapter (index.qmd -> index.html) and the CSS; return paths."""
+    template = Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
+    css = out_dir / CSS_NAME
+    css.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(TEMPLATES / "book.css", css)
+    all_keys = list(dict.fromkeys(k for c in chapters for k in citation_keys(c.blocks)))
+    bib_args = [f"--bibliography={config.root / b}" for b in config.bibliography]
+    written = [css]
+    for i, chapter in enumerate(chapters):
+        doc = chapter_body(chapter, targets, all_keys)
+        args = ["--mathml", "--wrap=none", "--citeproc", "-M", "link-citations=true", *bib_args]
+        body, stderr = ast_to(doc, "html5", args, what=chapter.path)
+        missing = missing_citations(stderr)
+        if missing:
+            raise RenderError(f"{chapter.path}: citation key(s) not found in the bibliography: "
+                              + ", ".join(missing))
+        page = template.substitute(
+            lang=html.escape(config.lang), book_title=html.escape(config.title),
+            page_title=html.escape(chapter.title), chapter_list=chapter_list(chapters, chapter),
+            body=body, prev_next=prev_next(chapters, i), page_toc=page_toc(doc["blocks"]))
+        path = out_dir / f"{chapter.stem}.html"
+        path.write_text(page, encoding="utf-8")
+        written.append(path)
+    return written
