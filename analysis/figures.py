@@ -1,9 +1,7 @@
 """Figures of the data chapter (matplotlib/seaborn); each returns a Figure with labelled axes."""
 from __future__ import annotations
 
-import matplotlib
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns

@@ -12,7 +12,7 @@ from pathlib import Path
 import papermill as pm
 import yaml
 
-from . import build_data
+from . import build_data, estimates
 from .errors import ChapterError, ReplicationError
 from .paths import DATA, ROOT, build_dir
 from .steps import StepLog, digest
@@ -109,6 +109,7 @@ def publish(executed: dict[str, Path], opts: BuildOptions) -> dict:
         if opts.out.exists():
             shutil.rmtree(old, ignore_errors=True)
             opts.out.rename(old)
+        staging.chmod(0o755)  # mkdtemp makes it private; a published book is world-readable
         staging.rename(opts.out)
         shutil.rmtree(old, ignore_errors=True)
         return written
@@ -127,6 +128,8 @@ def build(opts: BuildOptions) -> int:
         log.record("panel", inputs, written.values(), key=digest(inputs))
         say(f"[data] panel ok: {written['panel']}")
         executed = run_chapters(opts, written["panel"], log)
+        gathered = estimates.gather(opts.build)
+        log.record("estimates", [opts.build / "estimates"], [gathered])
         publish(executed, opts)
     except ReplicationError as exc:
         say(f"build failed: {exc}")

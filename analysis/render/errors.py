@@ -1,5 +1,7 @@
 """The one exception type the renderer raises."""
 
+from ..errors import ReplicationError
 
-class RenderError(RuntimeError):
+
+class RenderError(ReplicationError):
     """Rendering failed; the message names the chapter file (and label or cell) at fault."""
