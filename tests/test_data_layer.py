@@ -19,6 +19,7 @@ from analysis.panel import MINERALS, PanelSpec, add_design, series_by_year
 from analysis.paths import mirror_dir
 from analysis.readers import read
 from analysis.schemas import load_user_panel, validate_panel
+from synthetic import user_panel
 from analysis.transform import (annual_mean, annual_mean_of_monthly_means, concentration_ratio, deflator,
                                 log_real_price, missing_years, overlap_check)
 
@@ -217,13 +218,6 @@ def test_every_declared_input_verifies_against_the_mirror(tmp_path):
 
 
 # ---------------------------------------------------------------- user panel validation
-
-def user_panel() -> pd.DataFrame:
-    years = range(1999, 2023)
-    rng = np.random.default_rng(0)
-    return pd.DataFrame([{"mineral": m, "year": y, "LNPRI": rng.normal(5, 1), "LNGDP": 11 + 0.04 * (y - 1999),
-                          "CR4": 0.7, "EPU": 100.0 + y - 1999} for m in MINERALS for y in years])
-
 
 def test_valid_user_panel_gets_design_columns(tmp_path):
     path = tmp_path / "mine.csv"

@@ -1,0 +1,129 @@
+"""End to end: the README build on the mirrored data (HTML + PDF, Table 2, cross-references, CJK font),
+the content cache, a user-supplied panel, and failures that exit non-zero and leave the old book intact."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from analysis import pipeline
+from analysis.paths import ROOT
+from synthetic import user_panel
+
+pytestmark = pytest.mark.e2e
+CHAPTERS = yaml.safe_load((ROOT / "_quarto.yml").read_text())["book"]["chapters"]
+
+
+def run_build(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "REDID_BUILD": str(tmp / "build")}
+    return subprocess.run([sys.executable, "-m", "analysis", "build", "--out", str(tmp / "book"), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+
+
+def text_of_html(path: Path) -> str:
+    """Visible text of a page (tags stripped), for checks on what a reader sees."""
+    body = re.sub(r"(?s)<(script|style)\b.*?</\1>", "", path.read_text(encoding="utf-8"))
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    proc = run_build(tmp)  # as README's command does: pinned URLs first (unreachable here), then the mirror
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return tmp, proc
+
+
+def test_every_chapter_is_executed_with_progress_and_published(built):
+    tmp, proc = built
+    n = sum(c.endswith(".ipynb") for c in CHAPTERS)
+    for i, chapter in enumerate(c for c in CHAPTERS if c.endswith(".ipynb")):
+        assert f"[{i + 1}/{n}] {chapter} ok" in proc.stdout
+        assert (tmp / "book" / f"{Path(chapter).stem}.html").is_file()
+    assert (tmp / "book" / "index.html").is_file() and (tmp / "book" / "book.pdf").is_file()
+    steps = json.loads((tmp / "build" / "steps.json").read_text())
+    assert steps["panel"]["outputs"] and all(len(h) == 64 for h in steps["panel"]["inputs"].values())
+    assert (tmp / "build" / "estimates.csv").is_file()
+
+
+def test_table2_is_in_html_with_paper_and_ours(built):
+    page = text_of_html(built[0] / "book" / "03-data.html")
+    assert re.search(r"Table\s+\d+\.\d+:\s+Table 2, descriptive statistics", page)
+    assert "11.401" in page  # the paper's LNGDP mean, printed beside ours
+
+
+def test_no_unresolved_crossref_or_citation_in_html(built):
+    for page in sorted((built[0] / "book").glob("*.html")):
+        text = text_of_html(page)
+        assert "??" not in text, page.name
+        assert not re.search(r"@(tbl|fig|sec)-", text), page.name
+        assert not re.search(r"\((tbl|fig|sec)-[\w-]+\?\)", text), page.name
+
+
+def test_pdf_has_table2_chinese_text_and_embedded_cjk_font(built):
+    pdf = built[0] / "book" / "book.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Table 2, descriptive statistics" in text
+    assert "描述性统计" in text and "稀土" in text
+    assert "??" not in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"NotoSerifCJK|NotoSansCJK", fonts), fonts
+
+
+def test_second_build_reuses_every_chapter(built):
+    tmp, _ = built
+    proc = run_build(tmp, "--html-only")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.count("unchanged, cached") == sum(c.endswith(".ipynb") for c in CHAPTERS)
+
+
+def test_bad_user_panel_fails_cleanly_and_keeps_the_old_book(built, tmp_path):
+    tmp, _ = built
+    before = (tmp / "book" / "03-data.html").read_bytes()
+    bad = tmp_path / "their_panel.csv"
+    user_panel().drop(columns="EPU").to_csv(bad, index=False)
+    proc = run_build(tmp, "--panel", str(bad))
+    assert proc.returncode == 1
+    assert "their_panel.csv" in proc.stdout + proc.stderr and "EPU" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (tmp / "book" / "03-data.html").read_bytes() == before
+
+
+def test_whole_book_renders_on_a_user_panel(tmp_path):
+    path = tmp_path / "original_series.csv"
+    user_panel(optional=True).to_csv(path, index=False)
+    proc = run_build(tmp_path, "--panel", str(path), "--html-only")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "user panel" in text_of_html(tmp_path / "book" / "03-data.html")
+
+
+def test_failing_chapter_names_chapter_and_cell_and_keeps_the_old_book(tmp_path, monkeypatch, capsys):
+    project = tmp_path / "project"
+    (project / "chapters").mkdir(parents=True)
+    (project / "analysis").mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Broken {#sec-broken}"), nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise ValueError('planted failure')")]
+    nbformat.write(nb, project / "chapters" / "99-broken.ipynb")
+    panel = tmp_path / "panel.csv"
+    user_panel().to_csv(panel, index=False)
+    out = tmp_path / "book"
+    out.mkdir()
+    (out / "index.html").write_text("previous book")
+    monkeypatch.setattr(pipeline, "ROOT", project)
+    monkeypatch.setattr(pipeline, "book_chapters", lambda *a: ["chapters/99-broken.ipynb"])
+    opts = pipeline.BuildOptions(build=tmp_path / "build", out=out, user_panel=panel, use_url=False)
+    assert pipeline.build(opts) == 1
+    assert (out / "index.html").read_text() == "previous book"
+    assert not list(tmp_path.glob("book.tmp-*"))
+    printed = capsys.readouterr().out
+    assert re.search(r"chapter chapters/99-broken\.ipynb, cell 2: ValueError: planted failure", printed), printed
+
