@@ -16,6 +16,7 @@ def main(argv=None) -> int:
     common.add_argument("--offline", action="store_true", help="do not try the pinned URLs; use cache and mirror only")
     b = sub.add_parser("build", parents=[common], help="data -> panel -> notebooks -> HTML + PDF in _book/")
     b.add_argument("--panel", type=Path, help="use this panel CSV (e.g. the paper's original series) instead of the public-data panel")
+    b.add_argument("--oxide-panel", type=Path, help="your own rare-earth oxide prices for Table 7 (schema: heterogeneity chapter)")
     b.add_argument("--seed", type=int, default=20060101, help="random seed for the placebo draws")
     b.add_argument("--n-placebo", type=int, default=500, help="number of placebo draws (the paper uses 500)")
     b.add_argument("--chapter", action="append", help="execute only this chapter (repeatable); others reuse their last run")
@@ -41,7 +42,7 @@ def main(argv=None) -> int:
             written, _ = build_data.write_panel(pipeline.build_dir(), args.panel, not args.offline, args.mirror)
             print(f"panel written: {written['panel']}")
             return 0
-        opts = pipeline.BuildOptions(user_panel=args.panel, use_url=not args.offline, mirror=args.mirror,
+        opts = pipeline.BuildOptions(user_panel=args.panel, oxide_panel=args.oxide_panel, use_url=not args.offline, mirror=args.mirror,
                                      seed=args.seed, n_placebo=args.n_placebo, chapters=args.chapter,
                                      formats=("html",) if args.html_only else ("html", "pdf"), force=args.force)
         if args.out:

@@ -25,6 +25,7 @@ class BuildOptions:
     build: Path = field(default_factory=build_dir)
     out: Path = ROOT / "_book"
     user_panel: Path | None = None
+    oxide_panel: Path | None = None  # the user's oxide prices for Table 7 (chapter parameter oxide_panel_path)
     use_url: bool = True
     mirror: Path | None = None
     seed: int = 20060101
@@ -45,7 +46,8 @@ def book_chapters(project: Path = ROOT) -> list[str]:
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
     return {"build_dir": str(opts.build), "panel_path": str(panel), "data_dir": str(DATA),
-            "seed": opts.seed, "n_placebo": opts.n_placebo}
+            "seed": opts.seed, "n_placebo": opts.n_placebo,
+            "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
 
 
 def execute_chapter(chapter: str, target: Path, params: dict) -> None:
@@ -70,7 +72,7 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
     chapters = [c for c in book_chapters() if c.endswith(".ipynb")]
     selected = set(opts.chapters or chapters)
     params = chapter_parameters(opts, panel)
-    code_and_data = [ROOT / "analysis", DATA, panel]
+    code_and_data = [ROOT / "analysis", DATA, panel, *([Path(opts.oxide_panel)] if opts.oxide_panel else [])]
     executed = {}
     for i, chapter in enumerate(chapters, 1):
         target = opts.build / "executed" / chapter
