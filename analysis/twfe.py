@@ -179,6 +179,38 @@ def _within_r2(sample, outcome, kept, unit, time, unit_fe, year_fe) -> float:
     return float(1 - np.sum((y - X @ b) ** 2) / np.sum(y ** 2))
 
 
+def critical_value(df: int, level: float = 0.95) -> float:
+    """Two-sided critical value of Student's t with `df` degrees of freedom (t(G − 1) for our CIs)."""
+    from scipy import stats
+    return float(stats.t.ppf(0.5 + level / 2, df))
+
+
+def normalisation_sweep(panel: pd.DataFrame, outcome: str, regressors: list[str], year_level: str, *,
+                        unit: str = "mineral", time: str = "year") -> pd.DataFrame:
+    """What a "coefficient" on a year-level variable next to year dummies depends on.
+
+    Such a variable is a linear combination of the year dummies, so software that reports a number
+    for it (instead of flagging it) has silently dropped one more year dummy. This fits the model
+    once per choice of that extra dropped year (the first year is always the base) by plain least
+    squares and returns: dropped_year, the year-level coefficient, and the coefficients of the other
+    `regressors`. The identified coefficients do not move; the year-level one is whatever the
+    normalisation makes it.
+    """
+    sample = panel.dropna(subset=[outcome, *regressors, year_level])
+    years = sorted(sample[time].unique())
+    units = pd.get_dummies(sample[unit], drop_first=True, dtype=float).to_numpy()
+    y = sample[outcome].to_numpy(dtype=float)
+    rows = []
+    for dropped in years[1:]:
+        keep = [t for t in years[1:] if t != dropped]
+        year_d = (sample[time].to_numpy()[:, None] == np.array(keep)[None, :]).astype(float)
+        X = np.column_stack([np.ones(len(sample)), sample[[year_level, *regressors]].to_numpy(dtype=float),
+                             units, year_d])
+        b = np.linalg.lstsq(X, y, rcond=None)[0]
+        rows.append({"dropped_year": dropped, year_level: b[1], **dict(zip(regressors, b[2:2 + len(regressors)]))})
+    return pd.DataFrame(rows)
+
+
 def stars(p: float) -> str:
     """Significance stars of the paper's note: * 10%, ** 5%, *** 1%."""
     if p is None or not np.isfinite(p):

@@ -1,0 +1,75 @@
+"""Event studies on simulated panels with a planted dynamic path."""
+import numpy as np
+import pytest
+
+from analysis import event_study as es
+from analysis.twfe import simulate_panel
+
+# a planted path: nothing before 2006, then growing and flat from k = 12 on (so the end bin is exact)
+PATH = {k: 0.0 for k in range(-7, 0)} | {k: min(0.1 * (k + 1), 1.3) for k in range(0, 17)}
+
+
+def panel_with(noise, seed=5):
+    return simulate_panel(n_units=20, n_treated=5, effect=PATH, noise=noise, seed=seed)
+
+
+def test_full_event_study_recovers_planted_path_exactly_without_noise():
+    fit = es.fit_event_study(panel_with(1e-9), "y", lower=-5, upper=12, controls=("X",))
+    est = fit.path.set_index("k")["estimate"]
+    for k in range(-5, 13):
+        assert est[k] == pytest.approx(PATH[k] - PATH[-1], abs=1e-6), k
+    assert fit.path.loc[fit.path["term"] == "reference", "k"].item() == -1
+
+
+def test_full_event_study_recovers_planted_path_with_noise():
+    fit = es.fit_event_study(panel_with(0.05), "y", lower=-5, upper=12, controls=("X",))
+    path = fit.path[fit.path["term"] != "reference"]
+    truth = path["k"].map(PATH)
+    assert (np.abs(path["estimate"] - truth) < 4 * path["se"]).all()
+    assert (np.abs(path["estimate"] - truth) < 0.15).all()
+    pre = path[path["k"] < -1]
+    assert (pre["p"] > 0.01).all()                                      # no pre-trend planted
+    assert (path.loc[path["k"] >= 3, "p"] < 0.01).all()                  # clear effects later on
+    assert fit.critical == pytest.approx(2.0930, abs=1e-3)              # t(19), G = 20
+    assert np.allclose(path["hi"] - path["estimate"], fit.critical * path["se"])
+
+
+def test_paper_truncated_spec_is_measured_against_a_contaminated_reference():
+    """With effects persisting after k = 3, the pooled reference includes treated post years, so the
+    paper's post coefficients are pulled down (and its pre coefficients too) relative to the truth."""
+    panel = panel_with(1e-9)
+    paper = es.fit_paper_event_study(panel, "y", controls=("X",)).path.set_index("term")["estimate"]
+    full = es.fit_event_study(panel, "y", lower=-5, upper=12, controls=("X",)).path.set_index("term")["estimate"]
+    for term, k in es.PAPER_TERMS.items():
+        assert full[term] == pytest.approx(PATH[k], abs=1e-6)
+        assert paper[term] < PATH[k] - 0.2, term
+
+
+def test_paper_dummies_and_pooled_reference():
+    panel = panel_with(0.1)
+    data = es.event_dummies(panel, es.paper_bins())
+    treated = data[data["treat"] == 1]
+    assert treated.loc[treated["year"] == 2003, "pre_3"].eq(1).all()
+    assert treated.loc[treated["year"] == 2006, "current"].eq(1).all()
+    assert data.loc[data["treat"] == 0, list(es.PAPER_TERMS)].eq(0).all().all()
+    assert data[list(es.PAPER_TERMS)].sum().eq(5).all()                 # one year × 5 treated units
+    pooled = es.pooled_reference_years(panel, "y")
+    assert 2005 in pooled and 2010 in pooled and 2003 not in pooled and len(pooled) == 24 - 6
+
+
+def test_full_bins_layout():
+    bins = es.full_bins(-5, 8)
+    assert bins["pre_5"][1] == -5 and bins["post_8"][0] == 8 and "pre_1" not in bins
+    assert list(bins)[:2] == ["pre_5", "pre_4"] and len(bins) == (8 - (-5) + 1) - 1
+    with pytest.raises(ValueError):
+        es.full_bins(-1, 8)
+
+
+def test_choose_bins_counts_observed_treated_rows():
+    panel = simulate_panel(n_units=5, n_treated=1, seed=2)
+    lower, upper = es.choose_bins(panel, "y", min_obs=3)
+    assert (lower, upper) == (1999 - 2006 + 2, 2022 - 2006 - 2)
+    panel.loc[(panel["treat"] == 1) & (panel["year"] >= 2021), "y"] = np.nan   # the last two years missing
+    assert es.choose_bins(panel, "y", min_obs=3) == (-5, 2020 - 2006 - 2)
+    with pytest.raises(ValueError):
+        es.choose_bins(panel, "y", min_obs=100)
