@@ -81,3 +81,16 @@ def stringify(node) -> str:
     if t in ("Span", "Link", "Image", "Quoted", "Cite"):
         return stringify(c[1] if t != "Quoted" else c[1])
     return stringify(c) if isinstance(c, list) else ""
+
+
+def auto_column_widths(doc: dict) -> None:
+    """In place: drop the relative column widths pandoc derives from a pipe table's dashes.
+
+    Tables printed from pandas have separator lines as long as their longest cell, so a table with
+    one long column gets near-zero widths for the others (text wrapped a character per line in the
+    PDF). Default widths let HTML and typst size columns from their content.
+    """
+    for node in iter_nodes(doc["blocks"]):
+        if node["t"] == "Table":
+            for spec in node["c"][2]:
+                spec[1] = {"t": "ColWidthDefault"}

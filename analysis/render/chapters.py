@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ast_tools import attr, stringify
+from .ast_tools import attr, auto_column_widths, stringify
 from .book_config import BookConfig
 from .crossref import first_h1
 from .errors import RenderError
@@ -65,6 +65,7 @@ def load_chapter(config: BookConfig, chapter: str, executed: dict, out_dir: Path
             raise RenderError(f"{chapter}: chapter file not found in {config.root}")
         markdown, labels, figures = source.read_text(encoding="utf-8"), {}, []
     doc = markdown_to_ast(markdown, what=chapter)
+    auto_column_widths(doc)
     _title_heading(doc)
     h1 = first_h1(doc["blocks"])
     return Chapter(chapter, doc, labels, figures, title=stringify(h1["c"][2]) if h1 else Path(chapter).stem)

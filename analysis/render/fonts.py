@@ -36,10 +36,16 @@ def font_files(family: str) -> list[Path]:
                   if p.suffix.lower() in {".ttf", ".otf", ".ttc", ".otc"} and squashed in p.name.lower())
 
 
+# Fonts compiled into the typst package itself: usable without any installed file.
+TYPST_EMBEDDED = {"libertinus serif", "new computer modern", "new computer modern math", "dejavu sans mono"}
+
+
 def require_fonts(families: list[str]) -> list[Path]:
     """Directories holding `families`; RenderError naming the first missing font."""
     dirs: list[Path] = []
     for family in families:
+        if family.lower() in TYPST_EMBEDDED:
+            continue
         files = font_files(family)
         if not files:
             hint = " (Debian/Ubuntu: `apt-get install fonts-noto-cjk` provides it)" if "CJK" in family else ""
