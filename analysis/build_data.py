@@ -10,7 +10,7 @@ from .fetch import fetch
 from .manifest import load_manifest, MANIFEST
 from .panel import PanelSpec, build_panel
 from .readers import read
-from .schemas import DICTIONARY, load_user_panel, validate_panel
+from .schemas import DICTIONARY, load_user_panel, validate_panel, validate_parsed
 
 
 def panel_paths(build: Path) -> dict[str, Path]:
@@ -24,7 +24,8 @@ def load_frames(use_url: bool = True, mirror: Path | None = None) -> tuple[dict,
     """Fetch, verify and parse every declared input: (sources, frames, local paths)."""
     sources = load_manifest()
     paths = {sid: fetch(src, use_url=use_url, mirror=mirror) for sid, src in sources.items()}
-    frames = {sid: read(sources[sid], path) for sid, path in paths.items()}
+    frames = {sid: validate_parsed(sid, sources[sid].meta.get("parsed_schema", ""), read(sources[sid], path), path)
+              for sid, path in paths.items()}
     return sources, frames, paths
 
 

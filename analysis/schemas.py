@@ -101,3 +101,43 @@ def load_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.DataF
             raise DataError("user panel", f"column '{col}' disagrees with the design (treated = {spec.treated}, "
                                           f"policy year {spec.policy_year}) in {int(merged.sum())} row(s)", path)
     return validate_panel(frame, path, spec)
+
+
+# ---- schemas of parsed raw inputs (the manifest's `parsed_schema` names one per input) ----
+
+def _parsed_schema(keys: dict, value: str, value_check, unique: list[str]) -> pa.DataFrameSchema:
+    columns = {"series": pa.Column(str), **keys, value: pa.Column(float, value_check)}
+    return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=True)
+
+
+_year = pa.Column(int, pa.Check.in_range(1800, 2100))
+_nonneg = pa.Check.ge(0)
+PARSED_SCHEMAS = {
+    "monthly_prices": _parsed_schema({"year": _year, "month": pa.Column(int, pa.Check.in_range(1, 12))},
+                                     "value", _positive, ["series", "year", "month"]),
+    "quarterly_index": _parsed_schema({"year": _year, "quarter": pa.Column(int, pa.Check.in_range(1, 4))},
+                                      "value", _positive, ["series", "year", "quarter"]),
+    "daily_index": _parsed_schema({"date": pa.Column("datetime64[us]")}, "value", _positive, ["series", "date"]),
+    "annual_prices": _parsed_schema({"year": _year}, "value", _positive, ["series", "year"]),
+    # annual_values may be negative (growth rates)
+    "annual_values": _parsed_schema({"year": _year}, "value", pa.Check(lambda s: s.notna()), ["series", "year"]),
+    "production": _parsed_schema({"year": _year, "country": pa.Column(str), "is_total": pa.Column(bool)},
+                                 "quantity", _nonneg, ["series", "year", "country"]),
+}
+PARSED_SCHEMAS["monthly_index"] = PARSED_SCHEMAS["monthly_prices"]
+PARSED_SCHEMAS["daily_prices"] = PARSED_SCHEMAS["daily_index"]
+
+
+def validate_parsed(input_id: str, schema_name: str, frame: pd.DataFrame, path=None) -> pd.DataFrame:
+    """Validate a parsed raw input against its declared schema; DataError naming input, column and cases."""
+    if schema_name not in PARSED_SCHEMAS:
+        raise DataError(input_id, f"manifest names unknown parsed_schema '{schema_name}' "
+                                  f"(known: {sorted(PARSED_SCHEMAS)})", path)
+    try:
+        return PARSED_SCHEMAS[schema_name].validate(frame.reset_index(drop=True), lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = [f"column '{col}': {check} (e.g. {', '.join(str(v) for v in grp['failure_case'].head(3))})"
+                 for (col, check), grp in cases.groupby(["column", "check"], dropna=False, sort=False)]
+        raise DataError(input_id, f"parsed file fails schema '{schema_name}':\n  - " + "\n  - ".join(lines[:8]),
+                        path) from None

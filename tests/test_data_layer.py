@@ -18,7 +18,7 @@ from analysis.manifest import MANIFEST, Source, load_manifest
 from analysis.panel import MINERALS, PanelSpec, add_design, series_by_year
 from analysis.paths import mirror_dir
 from analysis.readers import read
-from analysis.schemas import load_user_panel, validate_panel
+from analysis.schemas import PARSED_SCHEMAS, load_user_panel, validate_panel, validate_parsed
 from synthetic import user_panel
 from analysis.transform import (annual_mean, annual_mean_of_monthly_means, concentration_ratio, deflator,
                                 log_real_price, missing_years, overlap_check)
@@ -245,3 +245,23 @@ def test_built_panel_schema_rejects_share_above_one():
     panel = add_design(user_panel(), PanelSpec()).assign(CR4=1.2)
     with pytest.raises(DataError, match="column 'CR4'"):
         validate_panel(panel, "built panel")
+
+
+# ---------------------------------------------------------------- parsed-input schemas
+
+def test_parsed_input_schema_names_input_and_column():
+    good = pd.concat([monthly("PCOPP", 2000, [1.0] * 12)])
+    assert len(validate_parsed("imf_pcps", "monthly_prices", good)) == 12
+    with pytest.raises(DataError, match=r"(?s)input 'imf_pcps'.*column 'value'.*greater_than"):
+        validate_parsed("imf_pcps", "monthly_prices", good.assign(value=-1.0))
+    with pytest.raises(DataError, match=r"(?s)input 'imf_pcps'.*column 'month'"):
+        validate_parsed("imf_pcps", "monthly_prices", good.assign(month=13))
+    with pytest.raises(DataError, match=r"(?s)input 'imf_pcps'.*(unique|series)"):
+        validate_parsed("imf_pcps", "monthly_prices", pd.concat([good, good.iloc[[0]]]))
+    with pytest.raises(DataError, match="unknown parsed_schema 'weekly'"):
+        validate_parsed("imf_pcps", "weekly", good)
+
+
+def test_every_manifest_entry_declares_a_known_parsed_schema():
+    for src in load_manifest().values():
+        assert src.meta.get("parsed_schema") in PARSED_SCHEMAS, src.id
