@@ -70,16 +70,22 @@ def validate_panel(panel: pd.DataFrame, source: str | Path, spec: PanelSpec = Pa
     try:
         return panel_schema(spec).validate(panel, lazy=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases
-        lines = []
-        frame_level = cases["schema_context"] == "DataFrameSchema"
-        for check, grp in cases[frame_level].groupby("check", sort=False):
-            rows = sorted({int(i) for i in grp["index"].dropna()})[:5]
-            lines.append(f"{check} (rows {rows})" if rows else str(check))
-        for (col, check), grp in cases[~frame_level].groupby(["column", "check"], dropna=False, sort=False):
-            sample = ", ".join(str(v) for v in grp["failure_case"].head(3))
-            lines.append(f"column '{col}': {check} (e.g. {sample})")
-        raise DataError("panel", "failed validation:\n  - " + "\n  - ".join(lines[:12]), source) from None
+        raise DataError("panel", "failed validation:\n  - " + "\n  - ".join(schema_failures(exc)[:12]),
+                        source) from None
+
+
+def schema_failures(exc: SchemaErrors) -> list[str]:
+    """One line per failed check: frame-level checks with a few row numbers, column checks with examples."""
+    cases = exc.failure_cases
+    lines = []
+    frame_level = cases["schema_context"] == "DataFrameSchema"
+    for check, grp in cases[frame_level].groupby("check", sort=False):
+        rows = sorted({int(i) for i in grp["index"].dropna()})[:5]
+        lines.append(f"{check} (rows {rows})" if rows else str(check))
+    for (col, check), grp in cases[~frame_level].groupby(["column", "check"], dropna=False, sort=False):
+        sample = ", ".join(str(v) for v in grp["failure_case"].head(3))
+        lines.append(f"column '{col}': {check} (e.g. {sample})")
+    return lines
 
 
 def load_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
@@ -136,8 +142,5 @@ def validate_parsed(input_id: str, schema_name: str, frame: pd.DataFrame, path=N
     try:
         return PARSED_SCHEMAS[schema_name].validate(frame.reset_index(drop=True), lazy=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases
-        lines = [f"column '{col}': {check} (e.g. {', '.join(str(v) for v in grp['failure_case'].head(3))})"
-                 for (col, check), grp in cases.groupby(["column", "check"], dropna=False, sort=False)]
-        raise DataError(input_id, f"parsed file fails schema '{schema_name}':\n  - " + "\n  - ".join(lines[:8]),
-                        path) from None
+        raise DataError(input_id, f"parsed file fails schema '{schema_name}':\n  - "
+                        + "\n  - ".join(schema_failures(exc)[:8]), path) from None
