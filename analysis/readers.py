@@ -13,6 +13,7 @@ import sqlite3
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError
@@ -246,8 +247,83 @@ def ei_coal(src: Source, path: Path) -> pd.DataFrame:
     return _production(sheet, long["year"].astype(int), long[name], long["quantity"], long[name].eq("Total World"))
 
 
+def china_oxide_daily(src: Source, path: Path) -> pd.DataFrame:
+    """Daily Chinese oxide quotes (date column '日期', one '…平均价' column per oxide) -> series, date, value.
+
+    The file prints no unit; instead of a unit label the reader checks that each series is a price
+    column ('价' in its header), positive, and free of day-to-day jumps by more than a factor of 3 — a
+    change of unit inside the file (e.g. 10^4 CNY/t -> CNY/t) would show as such a jump.
+    """
+    raw = _read_csv(src, path, encoding="utf-8")
+    _require_columns(src, raw, ["日期", *src.series], path)
+    date = pd.to_datetime(raw["日期"], errors="coerce")
+    if date.isna().any():
+        _fail(src, f"unparseable dates in column '日期', e.g. {raw.loc[date.isna(), '日期'].iloc[0]!r}", path)
+    out = []
+    for col in src.series:
+        if "价" not in col:
+            _fail(src, f"series '{col}' is not a price column (no '价' in its header)", path)
+        value = pd.to_numeric(raw[col], errors="coerce")
+        if value.isna().any() or (value <= 0).any():
+            _fail(src, f"column '{col}': {int(value.isna().sum())} non-numeric and {int((value <= 0).sum())} "
+                       "non-positive value(s)", path)
+        jump = np.log(value).diff().abs()
+        if (jump > np.log(3)).any():
+            day = date[jump.idxmax()].date()
+            _fail(src, f"column '{col}': the price changes by more than a factor of 3 in one day ({day}); "
+                       "a change of unit inside the file?", path)
+        out.append(pd.DataFrame({"series": col, "date": date, "value": value}))
+    return pd.concat(out, ignore_index=True)
+
+
+def usgs_myb_oxide_prices(src: Source, path: Path) -> pd.DataFrame:
+    """USGS Minerals Yearbook rare-earth table 3 (print layout): product rows, years in alternate columns.
+
+    Product names carry footnote digits ('Neodymium4, 5'); the unit is the sheet's third line.
+    """
+    raw = _read_excel(src, path, sheet_name="T3", header=None, dtype=object)
+    first = raw.iloc[:, 0].astype(str).str.strip()
+    unit_line = first[first.str.startswith("(")]
+    header = first[first.str.startswith("Product")]
+    if unit_line.empty or header.empty:
+        _fail(src, "sheet T3: no '(unit)' line or 'Product (oxide)' header row in column A", path)
+    h = header.index[0]
+    label = raw.iloc[h].astype(str).str.strip().str.extract(r"^(\d{4})(?:\.0)?$")[0]
+    years = {j: int(v) for j, v in label.dropna().items()}
+    if not years:
+        _fail(src, f"sheet T3: no year columns in header row {h + 1}", path)
+    names = first.iloc[h + 1:].str.replace(r"[\d,\s]+$", "", regex=True)
+    rows = []
+    for name in src.series:
+        _check_unit(src, name, unit_line.iloc[0], path)
+        hit = names[names == name]
+        if hit.empty:
+            _fail(src, f"sheet T3: product '{name}' not found in column A", path)
+        for j, year in years.items():
+            rows.append({"series": name, "year": year, "value": pd.to_numeric(raw.iloc[hit.index[0], j], errors="coerce")})
+    return pd.DataFrame(rows).dropna(subset=["value"]).astype({"value": float})
+
+
+def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
+    """USGS MCS data release (long CSV, cp1252): rows whose Statistics_detail contains each series key."""
+    raw = _read_csv(src, path, encoding="cp1252", dtype=str)
+    _require_columns(src, raw, ["Commodity", "Statistics_detail", "Unit", "Year", "Value"], path)
+    out = []
+    for key, spec in src.series.items():
+        rows = raw[(raw["Commodity"] == spec["commodity"]) & raw["Statistics_detail"].str.contains(key, regex=False, na=False)]
+        if rows.empty:
+            _fail(src, f"no rows of commodity '{spec['commodity']}' whose Statistics_detail contains '{key}'", path)
+        for unit in rows["Unit"].dropna().unique():
+            _check_unit(src, key, unit, path)
+        value = pd.to_numeric(rows["Value"].str.replace(",", ""), errors="coerce")
+        out.append(pd.DataFrame({"series": key, "year": pd.to_numeric(rows["Year"], errors="coerce"), "value": value}))
+    frame = pd.concat(out, ignore_index=True).dropna()
+    return frame.astype({"year": int})
+
+
 READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_mcs2020_molybdenum, us_cpi, imf_weo, wdi_growth,
-                                   global_epu, wui, bdi, bgs_ogc, bgs_extract, wmd, owid_metal, ei_coal)}
+                                   global_epu, wui, bdi, bgs_ogc, bgs_extract, wmd, owid_metal, ei_coal,
+                                   china_oxide_daily, usgs_myb_oxide_prices, usgs_mcs_salient)}
 
 
 def read(src: Source, path: Path) -> pd.DataFrame:

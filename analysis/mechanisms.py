@@ -1,0 +1,105 @@
+"""Table 6 (the paper's Eq. 2): the control variables LNGDP, CR4 and EPU regressed on DID.
+
+Z_it = α + β·DID_it + controls + μ_i + λ_t, mineral and year fixed effects, clustered by mineral
+(`fit_twfe`). The controls of each column are the other two Table 3 controls.
+
+A year-level outcome (world GDP, global policy uncertainty: one value per year, the same in every
+mineral's row) is a linear combination of the year dummies. Year fixed effects then fit it exactly,
+every residual is zero, and the least-squares β is 0 by construction whatever the policy did — the
+software returns rounding noise (~1e-15) with a meaningless t statistic. `fit_mechanism` detects
+this and reports those columns as not identified; `absorbed_fits` keeps the raw numbers to show it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from .panel import PanelSpec
+from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe
+
+OUTCOMES = {"(1)": "LNGDP", "(2)": "CR4", "(3)": "EPU"}
+CONTROLS = ["LNGDP", "CR4", "EPU"]
+TERMS = ["DID", "LNGDP", "CR4", "EPU", "Constant"]
+YEAR_LEVEL_NOTE = f"{NOT_IDENTIFIED} (year-level outcome, absorbed by year FE)"
+
+
+def variation(panel: pd.DataFrame, column: str, unit: str = "mineral", time: str = "year", tol: float = 1e-12) -> str:
+    """'year' if `column` is the same for every unit within each year, 'unit' if constant within each
+    unit, 'none' if constant, else 'unit-year' (on the rows where it is observed)."""
+    rows = panel.dropna(subset=[column])
+    x = rows[column].astype(float)
+    if x.max() - x.min() <= tol * max(1.0, abs(x).max()):
+        return "none"
+    spread = lambda by: (x.groupby(rows[by]).max() - x.groupby(rows[by]).min()).max()
+    scale = tol * max(1.0, abs(x).max())
+    if spread(time) <= scale:
+        return "year"
+    if spread(unit) <= scale:
+        return "unit"
+    return "unit-year"
+
+
+def regressors(outcome: str) -> list[str]:
+    """DID, then the Table 3 controls other than the outcome."""
+    return ["DID"] + [c for c in CONTROLS if c != outcome]
+
+
+def not_identified(result: TwfeResult, note: str) -> TwfeResult:
+    """A copy of `result` with every regressor (not the constant) marked not identified with `note`."""
+    terms = result.terms.copy()
+    rows = terms["term"] != "Constant"
+    terms.loc[rows, ["estimate", "se", "t", "p"]] = np.nan
+    terms.loc[rows, "identified"] = False
+    terms.loc[rows, "note"] = note
+    return dataclasses.replace(result, terms=terms)
+
+
+def fit_mechanism(panel: pd.DataFrame, outcome: str) -> TwfeResult:
+    """Eq. (2) for one outcome; an outcome that varies only by year is reported as not identified."""
+    res = fit_twfe(panel, outcome, regressors(outcome))
+    if variation(panel.loc[res.sample], outcome) == "year":
+        res = not_identified(res, YEAR_LEVEL_NOTE)
+    return res
+
+
+def table6(panel: pd.DataFrame) -> dict[str, TwfeResult]:
+    """Column label ('(1)'...) -> fitted Eq. (2)."""
+    return {col: fit_mechanism(panel, outcome) for col, outcome in OUTCOMES.items()}
+
+
+def tidy(results: dict[str, TwfeResult], table: str = "table6") -> pd.DataFrame:
+    return pd.concat([r.tidy(table, col) for col, r in results.items()], ignore_index=True)
+
+
+def absorbed_fits(panel: pd.DataFrame, year_fe_sd_tol: float = 1e-9) -> pd.DataFrame:
+    """What `fit_twfe` returns, unmasked, for each Table 6 outcome: variation level, raw DID
+    estimate, SE and p, R², and the s.d. of the outcome left after removing year means."""
+    rows = []
+    for col, outcome in OUTCOMES.items():
+        res = fit_twfe(panel, outcome, regressors(outcome))
+        sample = panel.loc[res.sample]
+        resid = sample[outcome] - sample.groupby("year")[outcome].transform("mean")
+        did = res.term("DID")
+        rows.append({"column": col, "outcome": outcome, "varies by": variation(sample, outcome),
+                     "raw DID estimate": did["estimate"], "raw SE": did["se"], "raw p": did["p"],
+                     "R²": res.r2, "s.d. after year means": float(resid.std(ddof=0))})
+    return pd.DataFrame(rows)
+
+
+def did_of_means(panel: pd.DataFrame, outcome: str = "CR4", spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+    """The 2×2 of means behind a DID: treated vs control minerals, before vs from the policy year.
+
+    Rows: treated, controls, difference (treated − controls); columns: before, after, change.
+    The bottom-right cell is the DID of means (equal to the TWFE DID in a balanced panel).
+    """
+    rows = panel.dropna(subset=[outcome])
+    group = np.where(rows["mineral"] == spec.treated, "rare earths (treated)", "control minerals (mean)")
+    period = np.where(rows["year"] >= spec.policy_year, "after", "before")
+    means = rows.groupby([group, period])[outcome].mean().unstack()[["before", "after"]]
+    means = means.loc[["rare earths (treated)", "control minerals (mean)"]]
+    means.loc["difference"] = means.iloc[0] - means.iloc[1]
+    means["change"] = means["after"] - means["before"]
+    means.index.name = outcome
+    return means.rename(columns={"before": f"before {spec.policy_year}", "after": f"{spec.policy_year} on"})
