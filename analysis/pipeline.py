@@ -59,7 +59,9 @@ def execute_chapter(chapter: str, target: Path, params: dict) -> None:
     tmp = target.with_suffix(".running.ipynb")
     try:
         pm.execute_notebook(str(source), str(tmp), parameters=wanted, cwd=str(ROOT), kernel_name="python3",
-                            progress_bar=False, log_output=False, report_mode=False)
+                            progress_bar=False, log_output=False, report_mode=False,
+                            # the kernel warns about unencrypted TCP on every start; keep the log for errors
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError as exc:
         raise ChapterError(chapter, f"{exc.ename}: {exc.evalue}", cell=exc.cell_index) from None
     except Exception as exc:  # kernel death, unreadable notebook, ...
