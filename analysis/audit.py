@@ -196,7 +196,7 @@ def _ours_fields(item: dict, ours: pd.Series | None) -> dict:
 
 def summary(audited: pd.DataFrame) -> pd.DataFrame:
     """Counts of audit rows by table (rows) and reason (columns, in REASONS order), with totals."""
-    counts = pd.crosstab(audited["table"], audited["reason"])
+    counts = pd.crosstab(audited["table"].str.replace("table", "Table "), audited["reason"])
     counts = counts.reindex(columns=[r for r in REASONS if r in counts.columns], fill_value=0)
     counts.loc["all tables"] = counts.sum()
     counts["total"] = counts.sum(axis=1)
@@ -221,3 +221,11 @@ def table_map(available: set[str]) -> pd.DataFrame:
                           "analysis function": f"`analysis.{func}`",
                           "estimates in this build": "yes" if t in available else "no"}
                          for t, (title, chapter, func) in MAP.items()])
+
+
+def as_markdown(frame: pd.DataFrame):
+    """Like `analysis.display.md`, but keeps the preformatted number strings of `display` as they are
+    (tabulate would re-parse '120' or '2,010.5' as numbers and reformat them with one float format)."""
+    from IPython.display import Markdown
+
+    return Markdown(frame.to_markdown(index=False, disable_numparse=True))

@@ -22,7 +22,7 @@ from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe
 OUTCOMES = {"(1)": "LNGDP", "(2)": "CR4", "(3)": "EPU"}
 CONTROLS = ["LNGDP", "CR4", "EPU"]
 TERMS = ["DID", "LNGDP", "CR4", "EPU", "Constant"]
-YEAR_LEVEL_NOTE = f"{NOT_IDENTIFIED} (year-level outcome, absorbed by year FE)"
+YEAR_LEVEL_NOTE = f"{NOT_IDENTIFIED} (year-level outcome)"
 
 
 def variation(panel: pd.DataFrame, column: str, unit: str = "mineral", time: str = "year", tol: float = 1e-12) -> str:
@@ -88,6 +88,29 @@ def absorbed_fits(panel: pd.DataFrame, year_fe_sd_tol: float = 1e-9) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sci(x: float, digits: int = 2) -> str:
+    """'−7.1 × 10⁻¹⁵': scientific notation that Markdown table formatters do not re-parse as a number."""
+    if not np.isfinite(x):
+        return ""
+    if x == 0 or abs(x) >= 1e-3:
+        return f"{x:.3f}"
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return f"{mantissa.replace('-', '−')} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+
+
+def absorbed_display(raw: pd.DataFrame) -> pd.DataFrame:
+    """`absorbed_fits` for display: tiny numbers in scientific notation, p to 3 and R² to 6 decimals."""
+    out = raw.copy()
+    for col in ["raw DID estimate", "raw SE", "s.d. after year means"]:
+        out[col] = raw[col].map(sci)
+    out["raw p"] = raw["raw p"].map(lambda v: f"{v:.3f}")
+    out["R²"] = raw["R²"].map(lambda v: f"{v:.6f}")
+    return out
+
+
 def did_of_means(panel: pd.DataFrame, outcome: str = "CR4", spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
     """The 2×2 of means behind a DID: treated vs control minerals, before vs from the policy year.
 
@@ -103,3 +126,24 @@ def did_of_means(panel: pd.DataFrame, outcome: str = "CR4", spec: PanelSpec = Pa
     means["change"] = means["after"] - means["before"]
     means.index.name = outcome
     return means.rename(columns={"before": f"before {spec.policy_year}", "after": f"{spec.policy_year} on"})
+
+
+def cr4_paths(panel: pd.DataFrame, spec: PanelSpec = PanelSpec()):
+    """Figure: CR4 of each mineral by year (the treated one bold), the policy year marked."""
+    import matplotlib.pyplot as plt
+
+    from .panel import MINERAL_LABELS, MINERALS
+
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    for mineral in MINERALS:
+        sub = panel[panel["mineral"] == mineral]
+        treated = mineral == spec.treated
+        ax.plot(sub["year"], sub["CR4"], marker="o", ms=3, lw=2.4 if treated else 1.1,
+                color="black" if treated else None, label=MINERAL_LABELS[mineral])
+    ax.axvline(spec.policy_year - 0.5, color="grey", ls="--", lw=1)
+    ax.set_ylim(0.4, 1.02)
+    ax.set_xlabel("year")
+    ax.set_ylabel("CR4: top-4 countries' share of world output")
+    ax.legend(ncol=5, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, -0.32), frameon=False)
+    fig.tight_layout()
+    return fig

@@ -25,7 +25,7 @@ from .fetch import fetch
 from .manifest import Source, load_manifest
 from .panel import PanelSpec, series_by_year
 from .readers import read
-from .twfe import TwfeResult, fit_twfe, identified_regressors
+from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, identified_regressors
 
 OXIDES = ("Nd2O3", "CeO2", "La2O3", "PrNd", "Dy2O3", "Tb4O7")
 COLUMNS = {"Nd2O3": "(1) Nd2O3", "CeO2": "(2) CeO2", "La2O3": "(3) La2O3", "PrNd": "(4) PrNd oxide",
@@ -108,11 +108,11 @@ def coverage(series: pd.DataFrame, spec: PanelSpec = PanelSpec()) -> pd.DataFram
     for (oxide, sid, name), grp in series.groupby(["oxide", "source", "series"], sort=False):
         years = grp["year"].astype(int)
         pre = int((years < spec.policy_year).sum())
-        rows.append({"oxide": oxide, "source": sid, "series": name, "unit": grp["unit"].iloc[0],
+        rows.append({"oxide": oxide, "input: series": f"{sid}: {name}", "unit": grp["unit"].iloc[0],
                      "years": f"{years.min()}-{years.max()}", "n years": len(years),
-                     f"years before {spec.policy_year}": pre,
-                     "used in Table 7": "yes" if grp["used"].any() else
-                     "no: alternative series" if oxide in OXIDES else "no: not one of the six oxides"})
+                     f"before {spec.policy_year}": pre,
+                     "used": "yes" if grp["used"].any() else "no (alternative)" if oxide in OXIDES
+                     else "no (not a Table 7 oxide)"})
     order = {o: i for i, o in enumerate(OXIDES)}
     out = pd.DataFrame(rows)
     return out.sort_values("oxide", key=lambda s: s.map(lambda o: order.get(o, len(order))), kind="stable") \
@@ -230,19 +230,20 @@ def fit_oxide(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator: p
     """The paper's Table 7 regression for one oxide (REGRESSORS, mineral and year FE, clustered by mineral).
 
     If the oxide's estimation sample has no year before the policy year, or none from it on, DID is
-    constant on the oxide's rows and collinear with its fixed effect: its row is marked not
-    identified with the note `no_window` (e.g. "no public series before 2006 (not estimable)").
+    constant on the oxide's rows and collinear with its fixed effect: its row and the constant's are
+    marked not identified with the note `no_window` (e.g. "no public series before 2006 (not
+    estimable)") and R² is NaN — what remains is not the paper's model.
     """
     sample = oxide_sample(panel, oxides, oxide, deflator, spec)
     res = fit_twfe(sample, "LNPRI", REGRESSORS)
     res = dataclasses.replace(res, outcome=f"LNPRI {oxide}")
     used = sample.loc[res.sample]
     treated = used[used["treat"] == 1]
-    if treated["period"].nunique() < 2:
+    if treated["period"].nunique() < 2:  # the constant and R² of a model without DID are not the paper's either
         terms = res.terms.copy()
-        terms.loc[terms["term"] == "DID", ["estimate", "se", "t", "p", "identified", "note"]] = \
+        terms.loc[terms["term"].isin(["DID", "Constant"]), ["estimate", "se", "t", "p", "identified", "note"]] = \
             [np.nan, np.nan, np.nan, np.nan, False, no_window]
-        res = dataclasses.replace(res, terms=terms)
+        res = dataclasses.replace(res, terms=terms, r2=np.nan, r2_within=np.nan)
     return res
 
 
@@ -258,8 +259,8 @@ def verdicts(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | No
              spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
     """What the identification check of `fit_twfe` says about DID, period and treat, oxide by oxide.
 
-    Rows: oxide columns present in `oxides`; cells: 'identified' or the reason it is not (the
-    check's own words, before `fit_oxide` relabels a DID without a pre/post window).
+    Rows: oxide columns present in `oxides`; cells: 'identified' or why it is not (the check's own
+    words without the 'not identified' prefix, before `fit_oxide` relabels a DID without a pre/post window).
     """
     rows = []
     for oxide in OXIDES:
@@ -267,9 +268,19 @@ def verdicts(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | No
             continue
         sample = oxide_sample(panel, oxides, oxide, deflator, spec).dropna(subset=["LNPRI", *REGRESSORS])
         verdict = identified_regressors(sample, REGRESSORS)
+        short = lambda v: v[len(NOT_IDENTIFIED):].strip(" ()") if v.startswith(NOT_IDENTIFIED) else v
         rows.append({"column": COLUMNS[oxide], "N": len(sample),
-                     **{term: verdict[term] or "identified" for term in ("DID", "period", "treat")}})
+                     **{term: short(verdict[term]) or "identified" for term in ("DID", "period", "treat")}})
     return pd.DataFrame(rows)
+
+
+def identification(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
+                   spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+    """`window` beside `verdicts`: per oxide column, the years, the pre/post counts, N and the
+    identification check's verdict on DID, period and treat."""
+    win = window(oxides, spec).drop(columns=["oxide"])
+    ver = verdicts(panel, oxides, deflator, spec)
+    return win.merge(ver, on="column", how="left")
 
 
 def tidy(results: dict[str, TwfeResult], table: str = "table7") -> pd.DataFrame:

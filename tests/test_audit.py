@@ -121,13 +121,15 @@ def test_missing_table_is_not_computed_and_still_listed():
 def test_summary_counts(audited):
     counts = audit.summary(audited).set_index("table")
     assert counts.loc["all tables", "total"] == len(audited)
-    assert counts.loc["table3", "same"] == 3 and counts.loc["table3", "inference convention"] == 1
+    assert counts.loc["Table 3", "same"] == 3 and counts.loc["Table 3", "inference convention"] == 1
     assert list(counts.columns[:-1]) == [r for r in audit.REASONS if r in counts.columns]
 
 
 def test_display_groups_one_table(audited):
     t3 = audit.display(audited, "table3")
     assert list(t3.columns) == ["column", "term", "paper", "ours", "difference", "reason"] and len(t3) == 5
+    assert list(t3["difference"])[:2] == ["0.000", "0.000"] and t3.loc[t3["term"] == "N", "paper"].item() == "114"
+    assert "| 114 " in audit.as_markdown(t3).data  # not re-parsed into 114.000
     t2 = audit.display(audited, "table2")
     assert list(t2.columns[:2]) == ["statistic", "variable"]
 

@@ -86,3 +86,9 @@ def test_missing_cr4_shrinks_the_sample_and_tidy_has_all_columns():
     rows = m.tidy(results)
     assert set(rows["column"]) == {"(1)", "(2)", "(3)"} and set(rows["table"]) == {"table6"}
     assert rows.loc[(rows["column"] == "(2)") & (rows["term"] == "DID"), "identified"].item()
+
+
+def test_sci_is_not_reparsed_as_a_number():
+    assert m.sci(-7.105e-15) == "−7.1 × 10⁻¹⁵" and m.sci(0.147) == "0.147" and m.sci(np.nan) == ""
+    shown = m.absorbed_display(m.absorbed_fits(panel_with_cr4_effect()))
+    assert shown.loc[0, "raw DID estimate"].endswith(tuple("⁰¹²³⁴⁵⁶⁷⁸⁹"))  # LNGDP: rounding noise

@@ -82,9 +82,13 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
     for res in results.values():
         did = res.term("DID")
         assert not did["identified"] and np.isnan(did["estimate"]) and did["note"] == note
+        assert res.term("Constant")["note"] == note and np.isnan(res.r2)
+        assert res.term("CR4")["identified"]
         assert res.n == 4 * 24 + 10
     verdicts = oxides.verdicts(panel, late)
-    assert (verdicts["DID"] == "not identified (collinear with unit FE)").all()
+    assert (verdicts["DID"] == "collinear with unit FE").all() and (verdicts["period"] == "collinear with year FE").all()
+    full = oxides.verdicts(panel, oxides.validate_oxides(simulate_oxides(panel), "x"))
+    assert (full["DID"] == "identified").all() and (full["treat"] == "collinear with unit FE").all()
     window = oxides.window(late)
     assert (window["DID estimable"] == "no").all() and (window["before 2006"] == 0).all()
 
@@ -151,7 +155,7 @@ def test_china_daily_reader_and_public_series(tmp_path):
     assert ce.to_dict() == {2013: 20.0, 2014: 10.0}
     assert not series["used"].any()  # a toy source is not one of PUBLIC_SOURCES
     cov = oxides.coverage(series)
-    assert list(cov["oxide"]) == ["Nd2O3", "CeO2"] and (cov["years before 2006"] == 0).all()
+    assert list(cov["oxide"]) == ["Nd2O3", "CeO2"] and (cov["before 2006"] == 0).all()
 
 
 def test_china_daily_reader_rejects_a_unit_jump(tmp_path):
