@@ -154,3 +154,44 @@ def pooled_reference_years(panel: pd.DataFrame, outcome: str, *, policy_year: in
     """Calendar years of the treated unit that the paper's specification pools into its reference."""
     k = treated_counts(panel, outcome, policy_year=policy_year).index
     return [int(policy_year + j) for j in k if j not in PAPER_TERMS.values()]
+
+
+def reference_decomposition(panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple[str, ...] = (),
+                            policy_year: int = POLICY_YEAR) -> pd.DataFrame:
+    """What the paper's truncated coefficients are measured against.
+
+    Fits a saturated event study (every observed relative year its own dummy, reference k = −1) and
+    the paper's specification, and returns per paper term: the saturated coefficient (vs k = −1),
+    the mean of the saturated coefficients over the years the paper pools into its reference (k = −1
+    counting as 0), their difference, and the paper-specification estimate. In a balanced panel the
+    last two are identical (the paper's reference is the average of the pooled years); with missing
+    cells they differ slightly.
+    """
+    ks = treated_counts(panel, outcome, policy_year=policy_year).index
+    saturated = fit_event_study(panel, outcome, lower=int(ks.min()), upper=int(ks.max()), controls=controls,
+                                policy_year=policy_year).path.set_index("k")["estimate"]
+    paper = fit_paper_event_study(panel, outcome, controls=controls, policy_year=policy_year).path
+    pooled = [y - policy_year for y in pooled_reference_years(panel, outcome, policy_year=policy_year)]
+    shift = float(saturated[saturated.index.isin(pooled)].mean())
+    out = paper[["term", "k"]].copy()
+    out["saturated (vs k = -1)"] = out["k"].map(saturated)
+    out["mean over pooled years"] = shift
+    out["saturated - pooled mean"] = out["saturated (vs k = -1)"] - shift
+    out["paper specification"] = paper["estimate"].to_numpy()
+    return out
+
+
+def path_table(fit: EventStudy, policy_year: int = POLICY_YEAR) -> pd.DataFrame:
+    """Display frame of an event-study path: k, calendar year(s), estimate, SE, p, CI limits; the
+    reference row shows 0 and "reference" instead of inference."""
+    from .regtable import fmt_number
+    rows = []
+    for _, r in fit.path.iterrows():
+        lo, hi = r["k_low"], r["k_high"]
+        year = (f"≤ {policy_year + hi}" if lo <= -INF else f"≥ {policy_year + lo}" if hi >= INF
+                else str(policy_year + lo))
+        ref = r["term"] == "reference"
+        rows.append({"k": r["label"].replace(" (ref.)", ""), "year": year, "estimate": fmt_number(r["estimate"]),
+                     "SE": "reference" if ref else fmt_number(r["se"]), "p": "" if ref else fmt_number(r["p"]),
+                     f"{fit.level:.0%} low": fmt_number(r["lo"]), f"{fit.level:.0%} high": fmt_number(r["hi"])})
+    return pd.DataFrame(rows)

@@ -181,13 +181,27 @@ def unit_placebo(panel: pd.DataFrame, outcome: str = "LNPRI", *, unit: str = "mi
                  policy_year: int = 2006) -> pd.DataFrame:
     """In-space placebo: each unit in turn is the "treated" one from `policy_year` on, Table 3
     column (2) re-estimated. Returns unit, estimate, se, p, rank of |estimate| (1 = largest) and the
-    permutation p-value of each unit (rank / number of units)."""
+    permutation p-value of each unit (rank / number of units with an identified estimate; a unit with
+    no observed outcome before `policy_year` has none, and its `note` says so)."""
     rows = []
     for u in panel[unit].unique():
         fake = ((panel[unit] == u) & (panel[time] >= policy_year)).astype(float)
         term = fit_twfe(panel.assign(**{FAKE: fake}), outcome, [FAKE], unit=unit, time=time).term(FAKE)
-        rows.append({unit: u, "estimate": term["estimate"], "se": term["se"], "p": term["p"]})
+        rows.append({unit: u, "estimate": term["estimate"], "se": term["se"], "p": term["p"], "note": term["note"]})
     out = pd.DataFrame(rows)
-    out["rank"] = out["estimate"].abs().rank(ascending=False, method="max").astype(int)
-    out["permutation p"] = out["rank"] / len(out)
-    return out
+    out["rank"] = out["estimate"].abs().rank(ascending=False, method="max").astype("Int64")
+    out["permutation p"] = out["rank"] / out["estimate"].notna().sum()
+    return out[[unit, "estimate", "se", "p", "rank", "permutation p", "note"]]
+
+
+def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, unit: str = "mineral") -> pd.DataFrame:
+    """Display frame of `unit_placebo`: numbers formatted, a unidentified unit shows its note."""
+    from .regtable import fmt_number
+    rows = []
+    for _, r in frame.iterrows():
+        ok = np.isfinite(r["estimate"])
+        rows.append({unit: (labels or {}).get(r[unit], r[unit]),
+                     "estimate": fmt_number(r["estimate"]) if ok else r["note"],
+                     "SE": fmt_number(r["se"]), "p": fmt_number(r["p"]),
+                     "rank": str(int(r["rank"])) if ok else "", "permutation p": fmt_number(r["permutation p"])})
+    return pd.DataFrame(rows)

@@ -188,3 +188,53 @@ def comparison_frame(ours_tidy: pd.DataFrame, reported: pd.DataFrame, terms: lis
     return pd.DataFrame(rows, columns=["column", "term", "paper coef", "paper se", "paper stars", "our coef",
                                        "our se", "our stars", "difference", "same sign",
                                        "both significant at 5%", "our note"])
+
+
+def _cells(frame: pd.DataFrame) -> str:
+    return ", ".join(f"{t} {c}" for c, t in zip(frame["column"], frame["term"])) or "none"
+
+
+def agreement_summary(comparison: pd.DataFrame) -> str:
+    """Markdown bullets from `comparison_frame`: where signs agree, where significance at 5% agrees,
+    and which of the paper's coefficients we cannot compare (not identified / not estimated).
+
+    Significance agrees when both are significant at 5% or neither is (paper: stars ≥ 2; ours p < 0.05).
+    """
+    both = comparison[comparison["same sign"] != "n/a"]
+    paper_sig = both["paper stars"].str.len() >= 2
+    ours_sig = both["our stars"].str.len() >= 2
+    lines = [
+        f"- **Sign**: the same in {int((both['same sign'] == 'yes').sum())} of {len(both)} comparable "
+        f"coefficients ({_cells(both[both['same sign'] == 'yes'])}); opposite in "
+        f"{_cells(both[both['same sign'] == 'no'])}.",
+        f"- **Significance at 5%**: both significant with the same sign in "
+        f"{_cells(both[paper_sig & ours_sig & (both['same sign'] == 'yes')])}; both significant but with "
+        f"opposite signs in {_cells(both[paper_sig & ours_sig & (both['same sign'] == 'no')])}; "
+        f"neither in {_cells(both[~paper_sig & ~ours_sig])}; only the paper's in "
+        f"{_cells(both[paper_sig & ~ours_sig])}; only ours in {_cells(both[~paper_sig & ours_sig])}.",
+    ]
+    gone = comparison[(comparison["same sign"] == "n/a") & comparison["paper coef"].notna()]
+    if len(gone):
+        reasons = gone.groupby(gone["our note"].replace("", "no number"), sort=False)
+        lines.append("- **Not comparable** (the paper prints a number, we do not): "
+                     + "; ".join(f"{_cells(g)}: {why}" for why, g in reasons) + ".")
+    return "\n".join(lines)
+
+
+def paper_inference_check(reported: pd.DataFrame, df: int) -> pd.DataFrame:
+    """Do the paper's stars follow from its own coefficient and SE? For every printed coef/se pair:
+    t = coef/se, the printed stars, and the stars implied by a two-sided test with Student's t(df)
+    (e.g. df = G − 1 = 4 for five clusters) and with the normal distribution."""
+    from scipy import stats as st
+    rows = []
+    for column in dict.fromkeys(reported["column"]):
+        lookup = _paper_lookup(reported, column)
+        for (term, stat), coef in lookup.items():
+            se = lookup.get((term, "se"), np.nan)
+            if stat != "coef" or not np.isfinite(se) or se <= 0:
+                continue
+            t = coef / se
+            rows.append({"column": column, "term": term, "coef": coef, "se": se, "t": t,
+                         "printed": "*" * int(lookup.get((term, "stars"), 0)),
+                         f"t({df})": stars(2 * st.t.sf(abs(t), df)), "normal": stars(2 * st.norm.sf(abs(t)))})
+    return pd.DataFrame(rows)

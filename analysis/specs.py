@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from .twfe import TwfeResult, fit_twfe
+from .twfe import TwfeResult, fit_twfe, normalisation_sweep
 
 OUTCOME = "LNPRI"
 
@@ -75,3 +76,49 @@ def describe(table: str) -> pd.DataFrame:
                           "fixed effects": " + ".join([n for n, on in (("mineral", s.unit_fe), ("year", s.year_fe))
                                                        if on]) or "none",
                           "description": s.description} for c, s in SPECS[table].items()])
+
+
+def treated_vs_control(panel: pd.DataFrame, outcome: str = OUTCOME, *, policy_year: int = 2006,
+                       unit: str = "mineral", time: str = "year") -> pd.DataFrame:
+    """What the DID compares, year by year: the treated unit's outcome and the controls' common year
+    path (year effects of `outcome ~ unit + year` on the control units, which copes with controls
+    missing in some years), each minus its own pre-policy mean; `gap` is their difference.
+    The mean post-policy gap is the 2×2 DID of these two paths."""
+    treated = panel[panel["treat"] == 1].dropna(subset=[outcome]).groupby(time)[outcome].mean()
+    controls = panel[panel["treat"] == 0].dropna(subset=[outcome])
+    units = pd.get_dummies(controls[unit], drop_first=True, dtype=float).to_numpy()
+    years = sorted(controls[time].unique())
+    year_d = (controls[time].to_numpy()[:, None] == np.array(years)[None, :]).astype(float)
+    b = np.linalg.lstsq(np.column_stack([year_d, units]), controls[outcome].to_numpy(float), rcond=None)[0]
+    control = pd.Series(b[:len(years)], index=years)
+    out = pd.DataFrame({"treated": treated, "control": control}).rename_axis(time)
+    pre = out.index < policy_year
+    out = out - out[pre].mean()
+    out["gap"] = out["treated"] - out["control"]
+    return out.reset_index()
+
+
+def normalisation_ranges(panel: pd.DataFrame, table: str, results: dict[str, TwfeResult],
+                         reported: pd.DataFrame | None = None, outcome: str = OUTCOME) -> pd.DataFrame:
+    """For each regressor our fit marks "collinear with year FE", in the column where it first enters:
+    the range of the "coefficient" software would report for it, over every choice of the one extra
+    year dummy it must drop (`twfe.normalisation_sweep`, with the column's identified regressors),
+    the DID in all those versions, and the paper's printed value."""
+    rows, seen = [], set()
+    for column, result in results.items():
+        terms = result.terms.set_index("term")
+        kept = [t for t in SPECS[table][column].regressors if terms.loc[t, "identified"]]
+        for var in SPECS[table][column].regressors:
+            if var in seen or "year FE" not in str(terms.loc[var, "note"]):
+                continue
+            seen.add(var)
+            sweep = normalisation_sweep(panel, outcome, kept, var)
+            printed = np.nan
+            if reported is not None:
+                hit = reported[(reported["column"] == column) & (reported["row"] == var)
+                               & (reported["statistic"] == "coef")]
+                printed = float(hit["value"].iloc[0]) if len(hit) else np.nan
+            rows.append({"variable": var, "column": column, "lowest": sweep[var].min(), "highest": sweep[var].max(),
+                         "DID, every version": sweep["DID"].mean(),
+                         "DID spread": sweep["DID"].max() - sweep["DID"].min(), "paper prints": printed})
+    return pd.DataFrame(rows)

@@ -73,3 +73,23 @@ def test_choose_bins_counts_observed_treated_rows():
     assert es.choose_bins(panel, "y", min_obs=3) == (-5, 2020 - 2006 - 2)
     with pytest.raises(ValueError):
         es.choose_bins(panel, "y", min_obs=100)
+
+
+def test_reference_decomposition_is_exact_in_a_balanced_panel():
+    """The paper's coefficient = saturated coefficient − its mean over the pooled reference years."""
+    panel = simulate_panel(n_units=5, n_treated=1, effect=PATH, noise=0.05, seed=3)
+    panel["y"] -= 0.3 * panel["X"]                                        # keep only FE + path + noise
+    dec = es.reference_decomposition(panel, "y")
+    assert list(dec["term"]) == list(es.PAPER_TERMS)
+    assert np.allclose(dec["paper specification"], dec["saturated - pooled mean"], atol=1e-10)
+    # the planted path is 0 before 2006 and large after k = 3, so the pooled mean is large and positive
+    assert dec["mean over pooled years"].iloc[0] > 0.5
+
+
+def test_path_table_labels_bins_and_reference():
+    fit = es.fit_event_study(panel_with(0.05), "y", lower=-5, upper=12, controls=("X",))
+    table = es.path_table(fit)
+    assert list(table["year"])[:1] == ["≤ 2001"] and list(table["year"])[-1] == "≥ 2018"
+    ref = table[table["k"] == "-1"].iloc[0]
+    assert ref["SE"] == "reference" and ref["estimate"] == "0.000" and ref["year"] == "2005"
+    assert len(table) == len(fit.path)

@@ -72,3 +72,19 @@ def test_unit_placebo_ranks_the_treated_unit_first(panel):
     out = pl.unit_placebo(panel).set_index("mineral")
     assert out.loc["u00", "rank"] == 1 and out.loc["u00", "permutation p"] == pytest.approx(0.2)
     assert sorted(out["rank"]) == [1, 2, 3, 4, 5]
+
+
+def test_unit_placebo_skips_a_unit_without_pre_period(panel):
+    frame = panel.copy()
+    frame.loc[(frame["mineral"] == "u03") & (frame["year"] < 2011), "LNPRI"] = np.nan   # like molybdenum
+    out = pl.unit_placebo(frame).set_index("mineral")
+    assert np.isnan(out.loc["u03", "estimate"]) and out.loc["u03", "note"].startswith("not identified")
+    assert out.loc["u00", "rank"] == 1 and out.loc["u00", "permutation p"] == pytest.approx(0.25)
+
+
+def test_unit_placebo_table_shows_note_for_unidentified(panel):
+    frame = panel.copy()
+    frame.loc[(frame["mineral"] == "u03") & (frame["year"] < 2011), "LNPRI"] = np.nan
+    table = pl.unit_placebo_table(pl.unit_placebo(frame), labels={"u00": "treated unit"}).set_index("mineral")
+    assert table.loc["u03", "estimate"].startswith("not identified") and table.loc["u03", "rank"] == ""
+    assert table.loc["treated unit", "rank"] == "1"

@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.regtable import comparison_frame, fmt_number, fmt_paper, regression_table
+from analysis.regtable import (agreement_summary, comparison_frame, fmt_number, fmt_paper, paper_inference_check,
+                               regression_table)
 from analysis.twfe import fit_twfe, simulate_panel, stars
 
 
@@ -81,3 +82,23 @@ def test_comparison_frame(results):
     assert g["paper stars"] == "**"
     assert ("(1)", "G") not in comp.index        # neither side has G in column (1)
     assert comp.loc[("(2)", "X"), "same sign"] == "n/a"   # ours only
+
+
+def test_agreement_summary(results):
+    tidy = pd.concat([r.tidy("tableX", k) for k, r in results.items()])
+    comp = comparison_frame(tidy, paper_rows(), ["DID", "G"])
+    text = agreement_summary(comp)
+    ours1 = results["(1)"].term("DID")
+    same = "DID (1)" if ours1["estimate"] > 0 else "none"
+    assert f"the same in {int(ours1['estimate'] > 0)} of 2 comparable coefficients ({same})" in text
+    assert "opposite in DID (2)" in text or "opposite in DID (1), DID (2)" in text
+    assert "G (2): not identified (collinear with year FE)" in text
+
+
+def test_paper_inference_check():
+    check = paper_inference_check(paper_rows(), df=4).set_index(["column", "term"])
+    row = check.loc[("(1)", "DID")]                    # 0.9 / 0.1 = 9
+    assert row["t"] == pytest.approx(9.0) and row["printed"] == "***"
+    assert row["t(4)"] == "***" and row["normal"] == "***"
+    g = check.loc[("(2)", "G")]                        # t = 1.21/0.569 = 2.13: 5% under N(0,1), not under t(4)
+    assert g["normal"] == "**" and g["t(4)"] == "" and g["printed"] == "**"
