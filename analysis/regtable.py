@@ -238,3 +238,12 @@ def paper_inference_check(reported: pd.DataFrame, df: int) -> pd.DataFrame:
                          "printed": "*" * int(lookup.get((term, "stars"), 0)),
                          f"t({df})": stars(2 * st.t.sf(abs(t), df)), "normal": stars(2 * st.norm.sf(abs(t)))})
     return pd.DataFrame(rows)
+
+
+def inference_counts(check: pd.DataFrame, df: int) -> dict[str, int]:
+    """Counts from `paper_inference_check(..., df)`: starred cells, how many would carry fewer stars
+    under t(df), and how many carry exactly the stars of the normal distribution."""
+    starred = check[check["printed"] != ""]
+    return {"starred": len(starred),
+            "fewer_under_t": int((starred[f"t({df})"].str.len() < starred["printed"].str.len()).sum()),
+            "match_normal": int((starred["normal"] == starred["printed"]).sum())}

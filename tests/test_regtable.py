@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.regtable import (agreement_summary, comparison_frame, fmt_number, fmt_paper, paper_inference_check,
+from analysis.regtable import (agreement_summary, comparison_frame, fmt_number, fmt_paper, inference_counts,
+                               paper_inference_check,
                                regression_table)
 from analysis.twfe import fit_twfe, simulate_panel, stars
 
@@ -102,3 +103,9 @@ def test_paper_inference_check():
     assert row["t(4)"] == "***" and row["normal"] == "***"
     g = check.loc[("(2)", "G")]                        # t = 1.21/0.569 = 2.13: 5% under N(0,1), not under t(4)
     assert g["normal"] == "**" and g["t(4)"] == "" and g["printed"] == "**"
+
+
+def test_inference_counts():
+    counts = inference_counts(paper_inference_check(paper_rows(), df=4), df=4)
+    # starred: DID (1) *** (t(4) ***, normal ***) and G (2) ** (t(4) none, normal **)
+    assert counts == {"starred": 2, "fewer_under_t": 1, "match_normal": 2}
