@@ -106,8 +106,8 @@ def classify(item: pd.Series, ours: pd.Series | None, column_kind: str = "", com
 
     `item`: a row of `paper_items`; `ours`: our matching estimates row (estimate, se, p, identified,
     note) for a coefficient, or a Series with 'value' for N, R² and Table 2 (None if absent);
-    `column_kind`: 'not identified'/'not estimable' when the column's DID is, so that N, R² and the
-    constant of such a column inherit it; `computed`: False when the table's estimates are missing.
+    `column_kind`: 'not identified'/'not estimable' when the column's DID is, so that R² and the
+    constant of such a column inherit it (N only 'not estimable'); `computed`: False when the table's estimates are missing.
     """
     if not computed:
         return "not computed"
@@ -123,7 +123,9 @@ def classify(item: pd.Series, ours: pd.Series | None, column_kind: str = "", com
     value = np.nan if ours is None else float(ours["value"])
     if _agrees(value, item["paper"], 0 if item["statistic"] == "n" else item["decimals"]):
         return "same"
-    return "data source" if item["statistic"] in DESCRIPTIVE else column_kind or "data source"
+    if item["table"] == "table2" or (item["statistic"] == "n" and column_kind != "not estimable"):
+        return "data source"  # N is data coverage, unless the column has no data to estimate it with
+    return column_kind or "data source"
 
 
 def _column_kinds(estimates: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -229,3 +231,10 @@ def as_markdown(frame: pd.DataFrame):
     from IPython.display import Markdown
 
     return Markdown(frame.to_markdown(index=False, disable_numparse=True))
+
+
+def table_counts(audited: pd.DataFrame, table: str) -> str:
+    """'Of 26 numbers, 3 are *same*, 20 *data source*, ...' for one table (reasons in REASONS order)."""
+    counts = audited.loc[audited["table"] == table, "reason"].value_counts()
+    parts = [f"{counts[r]} *{r}*" for r in REASONS if counts.get(r, 0)]
+    return f"Of {int(counts.sum())} numbers, " + ", ".join(parts) + "."

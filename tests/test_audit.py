@@ -96,6 +96,7 @@ def test_reasons(audited):
     assert cell(audited, "table6", "(1)", "N", "n")["reason"] == "data source"
     assert cell(audited, "table7", "(1) Nd2O3", "DID")["reason"] == "not estimable"
     assert cell(audited, "table7", "(1) Nd2O3", "treat")["reason"] == "not identified"
+    assert cell(audited, "table7", "(1) Nd2O3", "N", "n")["reason"] == "not estimable"
     assert cell(audited, "table2", "均值", "LNGDP", "mean")["reason"] == "data source"  # 11.402 vs 11.401
     assert cell(audited, "table2", "样本量", "LNGDP", "n")["reason"] == "same"
 
