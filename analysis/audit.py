@@ -220,8 +220,8 @@ def display(audited: pd.DataFrame, table: str) -> pd.DataFrame:
 def table_map(available: set[str]) -> pd.DataFrame:
     """Table -> the paper's title, chapter, analysis function, and whether its estimates are in the build."""
     return pd.DataFrame([{"table": t.replace("table", "Table "), "content": title, "chapter": chapter,
-                          "analysis function": f"`analysis.{func}`",
-                          "estimates in this build": "yes" if t in available else "no"}
+                          "function in analysis/": func,  # plain text: code font does not wrap in PDF tables
+                          "estimates saved": "yes" if t in available else "no"}
                          for t, (title, chapter, func) in MAP.items()])
 
 

@@ -142,3 +142,9 @@ def test_map_names_real_functions():
         assert callable(getattr(importlib.import_module(f"analysis.{module}"), name)), func
         assert chapter.startswith("@sec-")
     assert set(audit.MAP) == set(audit.TABLES)
+
+
+def test_table_map_says_which_estimates_are_saved():
+    frame = audit.table_map({"table2", "table6"}).set_index("table")
+    assert frame.loc["Table 6", "estimates saved"] == "yes" and frame.loc["Table 7", "estimates saved"] == "no"
+    assert frame.loc["Table 7", "chapter"] == "@sec-heterogeneity"
