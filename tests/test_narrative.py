@@ -1,0 +1,439 @@
+"""Tests of the narrative layer: the hand-typed datasets against the seed texts, their validation,
+citation keys and cross-references of the book, the sentence builder on fake estimates, and the
+pure helpers of the diagrams.
+
+Checks against the seed texts are skipped when the seeds are not beside the repository.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from analysis import diagrams, narrative  # noqa: E402
+from analysis.errors import DataError  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_DIR = REPO.parent / "shared" / "seeds"
+BIB = REPO / "references.bib"
+
+
+def _seed(prefix: str) -> str:
+    found = sorted(SEED_DIR.glob(f"{prefix}_*.txt")) if SEED_DIR.is_dir() else []
+    if not found:
+        pytest.skip(f"seed text {prefix}_*.txt not found in {SEED_DIR}")
+    return found[0].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed000() -> str:
+    return _seed("000")
+
+
+@pytest.fixture(scope="module")
+def seed001() -> str:
+    return _seed("001")
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, pd.DataFrame]:
+    return {name: narrative.load(name) for name in narrative.SPECS}
+
+
+# ----------------------------------------------------------------------------- datasets vs seeds
+
+QUOTED = [("china_shares", "description_zh"), ("coding_concepts", "evidence_zh"),
+          ("coding_concepts", "initial_category_zh"), ("strategies", "measure_zh"), ("hypotheses", "statement_zh"),
+          ("conclusions", "text_zh"), ("policy_advice", "text_zh"), ("coding_categories", "main_category_zh"),
+          ("coding_categories", "sub_category_zh")]
+
+
+@pytest.mark.parametrize("name,column", QUOTED)
+def test_every_quote_occurs_in_a_seed(data, seed000, seed001, name, column):
+    assert narrative.quotes_missing(data[name], column, seed000 + seed001) == []
+
+
+def test_document_titles_from_seeds_occur_in_them(data, seed000, seed001):
+    ev = data["policy_events"]
+    from_seed = ev[ev["source"].str.contains("seed")]
+    assert narrative.quotes_missing(from_seed, "title_zh", seed000 + seed001) == []
+    chinese_numbers = from_seed[from_seed["doc_number"].str.contains("号")]
+    assert len(chinese_numbers) == 1
+    assert narrative.quotes_missing(chinese_numbers, "doc_number", seed000 + seed001) == []
+
+
+def test_export_quotas_2004_2009_match_the_list_printed_in_seed001(data, seed001):
+    text = narrative.normalise(seed001)
+    listed = re.search(r"2004年至2009年,我国稀土出口配额分别为((?:[\d.]+万t、?)+)", text)
+    assert listed, "the 2004-2009 quota sentence was not found in seed 001"
+    printed = [float(v) * 10_000 for v in re.findall(r"([\d.]+)万t", listed.group(1))]
+    q = data["export_quotas"].set_index("year")["quota_t"]
+    assert printed == [q[y] for y in range(2004, 2010)]
+
+
+def test_export_quotas_2010_2011_match_seed001(data, seed001):
+    text = narrative.normalise(seed001)
+    q = data["export_quotas"].set_index("year")["quota_t"]
+    assert q[2010] == 30258 and "2010年全年的稀土出口配额总数仅为30258t" in text
+    assert "降低稀土出口配额至30258t" in text  # 表1 row 6 repeats it
+    assert q[2011] == 30196 and "2011年的稀土配额为30196t" in text
+
+
+def test_white_paper_shares_23_and_90_percent(data, seed001):
+    s = data["china_shares"].set_index("quantity")["value"]
+    assert (s["cn_resource_share_whitepaper"], s["cn_market_supply_share_whitepaper"]) == (23, 90)
+    assert "中国以23%的稀土资源承担了世界90%以上的市场供应" in narrative.normalise(seed001)
+
+
+def test_reserve_and_production_shares_match_seed000(data, seed000):
+    s = data["china_shares"].set_index("quantity")["value"]
+    text = narrative.normalise(seed000)
+    assert f"占全球的比例由{s['cn_reserve_share_2011']:.1f}%降至{s['cn_reserve_share_now']:.1f}%" in text
+    assert f"中国稀土资源产量占全球的{s['cn_production_share']:.1f}%" in text
+    assert f"2021年CR4={s['cr4_re_2021']:.2f}%" in text
+
+
+def test_values_equal_their_printed_form(data):
+    """Every share whose printed form is a plain number parses to the typed value."""
+    s = data["china_shares"]
+    checked = 0
+    for printed, value in zip(s["value_as_printed"], s["value"]):
+        plain = unicodedata.normalize("NFKC", printed)
+        if re.fullmatch(r"[\d.]+", plain):
+            assert float(plain) == pytest.approx(value), printed
+            checked += 1
+    assert checked >= 30
+
+
+def test_coding_table_matches_seed001_table2(data, seed001):
+    """Seed 001 表2 as printed: 8 main categories, each with its sub-categories."""
+    lines = unicodedata.normalize("NFKC", seed001).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "主范畴 副范畴")
+    printed = {}
+    for line in lines[start + 1:]:
+        if not line.strip():
+            continue
+        if line.strip().startswith("1.4.3"):
+            break
+        main, subs = line.split(maxsplit=1)
+        printed[main] = subs.strip().split("、")
+    cat = data["coding_categories"]
+    ours = {m: list(g["sub_category_zh"]) for m, g in cat.groupby("main_category_zh", sort=False)}
+    assert ours == printed
+    assert len(ours) == 8 and sum(len(v) for v in ours.values()) == 20
+    assert "通过对32个初始范畴的类属分析得到20个副范畴并最终归纳得到8个主范畴" in narrative.normalise(seed001)
+
+
+def test_hypotheses_and_conclusions_are_the_papers_four(data, seed000):
+    text = narrative.normalise(seed000)
+    for i, row in enumerate(data["hypotheses"].itertuples(), 1):
+        assert row.id == f"H{i}" and narrative.normalise(f"假设{i}:{row.statement_zh}") in text.replace("：", ":")
+    assert list(data["conclusions"]["id"]) == ["C1", "C2", "C3", "C4"]
+    assert (data["policy_advice"]["seed"] == "seed000").sum() == 3
+
+
+# ----------------------------------------------------------------------------- validation
+
+def test_all_datasets_load_with_a_source_on_every_row(data):
+    for name, frame in data.items():
+        assert len(frame) > 0, name
+        assert (frame["source"].str.strip() != "").all(), name
+
+
+def _raw(name):
+    return pd.read_csv(narrative.NARRATIVE / narrative.SPECS[name].file, dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("name,change,message", [
+    ("export_quotas", lambda f: f.assign(source=[""] + list(f["source"][1:])), "source"),
+    ("export_quotas", lambda f: f.assign(quota_t=["many"] + list(f["quota_t"][1:])), "numeric"),
+    ("export_quotas", lambda f: pd.concat([f, f.iloc[[0]]]), "not unique"),
+    ("policy_events", lambda f: f.assign(instrument=["embargo"] + list(f["instrument"][1:])), "instrument"),
+    ("policy_events", lambda f: f.assign(date=["2010/07"] + list(f["date"][1:])), "date"),
+    ("coding_categories", lambda f: f.assign(role=["trigger"] * (len(f) - 1) + ["result"]), "more than one role"),
+    ("hypotheses", lambda f: f.drop(columns="tested_in"), "missing column"),
+])
+def test_validation_rejects_broken_files(name, change, message):
+    narrative.validate(name, _raw(name))  # the file as committed passes
+    with pytest.raises(DataError, match=message):
+        narrative.validate(name, change(_raw(name)).reset_index(drop=True))
+
+
+# ----------------------------------------------------------------------------- citations and cross-references
+
+def bib_keys() -> list[str]:
+    return re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(encoding="utf-8"), flags=re.M)
+
+
+CITE = re.compile(r"(?<![\w@])@([A-Za-z][\w:.-]*[\w])")
+
+
+def cited_keys(paths) -> dict[str, list[str]]:
+    """Citation keys in markdown (any `@key`) and in code cells (only inside `[@...]`)."""
+    keys: dict[str, list[str]] = {}
+    for path in paths:
+        cells = ([(c["cell_type"], "".join(c["source"])) for c in json.loads(path.read_text())["cells"]]
+                 if path.suffix == ".ipynb" else [("markdown", path.read_text(encoding="utf-8"))])
+        for kind, text in cells:
+            spans = [text] if kind == "markdown" else re.findall(r"\[[^\]]*@[^\]]*\]", text)
+            for span in spans:
+                for key in CITE.findall(span):
+                    if not re.match(r"(sec|fig|tbl)-", key):
+                        keys.setdefault(key, []).append(path.name)
+    return keys
+
+
+def test_bibliography_keys_are_unique():
+    keys = bib_keys()
+    assert len(keys) == len(set(keys)) and len(keys) > 30
+
+
+def test_every_citation_in_the_book_is_in_the_bibliography():
+    cited = cited_keys(narrative.book_sources())
+    assert {"seed000", "seed001"} <= set(cited)
+    missing = {k: v for k, v in cited.items() if k not in set(bib_keys())}
+    assert missing == {}
+
+
+def test_every_bib_key_of_the_datasets_is_in_the_bibliography(data):
+    keys = set(bib_keys())
+    used = set(data["policy_events"]["bib_key"]) - {""}
+    assert used and used <= keys
+
+
+def test_every_cross_reference_resolves():
+    used = narrative.used_refs()
+    defined = narrative.defined_labels()
+    assert "sec-policy" in defined and "fig-policy-timeline" in defined
+    assert {k: v for k, v in used.items() if k not in defined} == {}
+
+
+def test_tested_in_labels_of_the_datasets_exist(data):
+    """The tables and figures the hypotheses and conclusions point to are defined in some chapter."""
+    defined = narrative.defined_labels()
+    for name in ("hypotheses", "conclusions"):
+        for spec in list(data[name]["tested_in"]) + list(data[name]["section"]):
+            labels = {x.strip() for x in spec.split(";") if x.strip()}
+            assert labels <= defined, (name, labels - defined)
+
+
+def test_label_and_reference_scanners_on_a_small_book(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": ["# Title {#sec-alpha}\n", "See @sec-beta. Cite [@seed000] and @fig-x."]},
+        {"cell_type": "code", "source": ["#| label: fig-x\n", "#| fig-cap: \"x\"\n", "print('@tbl-y')"]},
+        {"cell_type": "markdown", "source": ["## Sub {#sec-beta}\n", "mail me@sec-not-a-ref"]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "01-x.ipynb"
+    path.write_text(json.dumps(nb))
+    assert narrative.defined_labels([path]) == {"sec-alpha", "sec-beta", "fig-x"}
+    assert set(narrative.used_refs([path])) == {"sec-beta", "fig-x", "tbl-y"}
+    assert set(cited_keys([path])) == {"seed000"}
+
+
+def test_xref_prefers_existing_tables_and_falls_back_to_sections():
+    assert narrative.xref("tbl-a; fig-b", "sec-c", {"tbl-a", "sec-c"}) == "@tbl-a"
+    assert narrative.xref("tbl-a; fig-b", "sec-c", {"sec-c"}) == "@sec-c"
+    assert narrative.xref("tbl-a", "sec-c", set()) == "(not yet in the book)"
+
+
+# ----------------------------------------------------------------------------- sentence builder
+
+def row(table, column, term, estimate, p, se=0.1, identified=True, note=""):
+    return {"table": table, "column": column, "outcome": "LNPRI", "term": term, "estimate": estimate, "se": se,
+            "p": p, "n": 106, "r2": 0.9, "df": 4, "clusters": 5, "identified": identified, "note": note}
+
+
+def frame(rows):
+    return pd.DataFrame(rows)
+
+
+def t3(values, p):
+    return [row("table3", f"({i})", "DID", v, pv) for i, (v, pv) in enumerate(zip(values, p), 1)]
+
+
+@pytest.fixture(scope="module")
+def reported():
+    from analysis import paper
+    return paper.reported()
+
+
+def by_id(found):
+    return found.set_index("id")
+
+
+def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(reported):
+    est = frame(t3([0.3, 0.512, 0.6, 0.7, 0.7], [0.2, 0.01, 0.02, 0.03, 0.03]))
+    f = by_id(narrative.findings(est, reported))
+    assert f.loc["C1", "verdict"] == "supported" and f.loc["H1", "verdict"] == "supported"
+    s = f.loc["C1", "sentence"]
+    assert "0.512" in s and "0.700" in s  # our numbers, read from the frame
+    assert "0.648" in s and "0.909" in s  # the paper's, read from reported_values.csv
+    assert "No table5 estimates were saved" in s and "No placebo estimates" in s
+
+
+def test_c1_contradicted_by_significant_negative_estimates(reported):
+    est = frame(t3([0.3, -0.6, -0.6, -0.4, -0.4], [0.2, 0.01, 0.01, 0.2, 0.2]))
+    f = by_id(narrative.findings(est, reported))
+    assert f.loc["C1", "verdict"] == "contradicted"
+    assert "negative with p < 0.05 in 2 (columns (2), (3))" in f.loc["C1", "sentence"]
+
+
+def test_c1_partly_and_direction_only():
+    partly = narrative.tally(frame(t3([0.5, 0.5], [0.01, 0.3])))
+    direction = narrative.tally(frame(t3([0.5, 0.5], [0.2, 0.3])))
+    assert (partly, partly.verdict) == (narrative.Tally(2, 2, 1, 0), "partly supported")
+    assert direction.verdict == "direction only"
+    assert narrative.tally(frame(t3([0.5, -0.5], [0.2, 0.3]))).verdict == "not supported"
+    assert narrative.tally(frame([])).verdict == "not estimable"
+
+
+def test_placebo_summary_is_read(reported):
+    rows = t3([0.1, 0.5, 0.5, 0.5, 0.5], [0.5, 0.01, 0.01, 0.01, 0.01]) + [
+        row("placebo", "Figure 2", "DID", 0.5, 0.01), row("placebo", "Figure 2", "placebo_mean", -0.0123, np.nan, 0.2),
+        row("placebo", "Figure 2", "randomization_p", 0.034, 0.034, np.nan)]
+    s = by_id(narrative.findings(frame(rows), reported)).loc["C1", "sentence"]
+    assert "average −0.012 (sd 0.200) against the true 0.500" in s and "0.034" in s
+
+
+def event_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7), column="(1)"):
+    terms = narrative.EVENT_PRE + narrative.EVENT_POST
+    values, ps = list(pre) + list(post), list(pre_p) + list(post_p)
+    return [row("table4", column, t, v, p) for t, v, p in zip(terms, values, ps)]
+
+
+def test_c2_supported_needs_rising_significant_post_and_quiet_pre(reported):
+    good = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4))
+    f = by_id(narrative.findings(good, reported))
+    assert f.loc["C2", "verdict"] == "supported"
+    assert "post_3 1.400" in f.loc["C2", "sentence"] and "post_3 1.858" in f.loc["C2", "sentence"]
+    pre_trend = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre_p=(0.01, 0.7)))
+    assert by_id(narrative.findings(pre_trend, reported)).loc["C2", "verdict"] == "partly supported"
+    # a second column (another specification) must not be mixed into the paper's column (1)
+    other = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + event_rows([-1, -1, -1, -1], [0.01] * 4, column="(2)"))
+    assert by_id(narrative.findings(other, reported)).loc["C2", "verdict"] == "supported"
+
+
+def test_unidentified_mechanisms_are_named_not_numbered(reported):
+    rows = [row("table6", "(1)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
+            row("table6", "(2)", "DID", 0.25, 0.001),
+            row("table6", "(3)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)")]
+    f = by_id(narrative.findings(frame(rows), reported))
+    assert "not identified (year-level outcome)" in f.loc["H2", "sentence"]
+    assert f.loc["H2", "verdict"] == "not estimable" and f.loc["H4", "verdict"] == "not estimable"
+    assert f.loc["H3", "verdict"] == "supported" and f.loc["C3", "verdict"] == "supported"
+    assert "(paper: 0.004)" in f.loc["H2", "sentence"]
+
+
+def test_h4_agrees_with_paper_when_insignificant(reported):
+    f = by_id(narrative.findings(frame([row("table6", "(3)", "DID", 3.0, 0.6)]), reported))
+    assert f.loc["H4", "verdict"] == "not supported" and "3.000" in f.loc["H4", "sentence"]
+
+
+def oxide_rows(values, p):
+    return [row("table7", c, "DID", v, pv) for c, v, pv in zip(narrative.OXIDES, values, p)]
+
+
+def test_c4_heterogeneity_rules(reported):
+    # Nd, Ce, La, PrNd, Dy, Tb: heavy on top and both Pr/Nd products significant, one La/Ce
+    good = by_id(narrative.findings(frame(oxide_rows([1.3, 0.7, 0.2, 0.5, 2.1, 2.9],
+                                                    [0.01, 0.04, 0.5, 0.03, 0.01, 0.01])), reported))
+    assert good.loc["C4", "verdict"] == "supported"
+    assert "rests on significance, not on size" in good.loc["C4", "sentence"]  # paper: PrNd 0.502 < CeO2 0.715
+    bad = by_id(narrative.findings(frame(oxide_rows([2.0, 0.7, 0.2, 0.5, 0.1, 0.3], [0.5] * 6)), reported))
+    assert bad.loc["C4", "verdict"] == "not supported"
+    none = [row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006")
+            for c in narrative.OXIDES]
+    f = by_id(narrative.findings(frame(none), reported))
+    assert f.loc["C4", "verdict"] == "not estimable" and "no public series before 2006" in f.loc["C4", "sentence"]
+
+
+def test_empty_estimates_say_so_for_every_claim(reported):
+    f = narrative.findings(pd.DataFrame(), reported)
+    assert set(f["verdict"]) == {"not estimable"}
+    assert f["sentence"].str.contains("No table|no table").all()
+    assert not f["sentence"].str.contains("On the public panel").any()
+
+
+def test_formatting_helpers():
+    assert narrative.fmt_estimate(row("t", "(1)", "DID", -0.5, 0.0004, 0.12)) == "−0.500 (SE 0.120, p < 0.001)"
+    reason = "not identified (collinear with year FE)"
+    assert narrative.fmt_estimate(row("t", "(1)", "EPU", np.nan, np.nan, np.nan, False, reason)) == reason
+    note = narrative.significance_note(frame(t3([0.5], [0.1])))
+    assert note.startswith("With t(4) (5 clusters), p < 0.05 needs |t| > 2.78")
+    assert narrative.stars_text(2) == "significant at 5%"
+
+
+def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
+    found = narrative.findings(frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])), reported)
+    table = narrative.conclusion_table(data["conclusions"], found, {"tbl-table3", "sec-event-study"})
+    assert list(table[""]) == ["C1", "C2", "C3", "C4"]
+    assert table.iloc[0]["verdict on public data"] == "supported" and table.iloc[0]["tested here in"] == "@tbl-table3"
+    advice = narrative.advice_table(data["policy_advice"], found)
+    assert len(advice) == 3 and advice.iloc[1]["rests on (verdict here)"] == "C1: supported"
+
+
+# ----------------------------------------------------------------------------- text helpers and tables
+
+def test_text_helpers():
+    assert narrative.halfwidth("３０２５８ｔ，２０１０年") == "30258t，2010年"
+    assert narrative.normalise("５ ５００ 万吨\n") == "5500万吨"
+    assert narrative.source_label("seed000 §二(一) para 1") == "seed 000 §二(一) ¶1"
+
+
+def test_quota_table_changes(data):
+    t = narrative.quota_table(data["export_quotas"]).set_index("year")
+    assert t.loc[2010, "change on previous year"] == "-39.5%" and t.loc[2004, "change on previous year"] == "—"
+
+
+def test_policy_table_keeps_china_and_wto_in_date_order(data):
+    t = narrative.policy_table(data["policy_events"])
+    dated = t[t["date"] != "n.d."]
+    years = dated["date"].str[:4].astype(int)
+    assert years.is_monotonic_increasing
+    assert {"E30", "E42", "E43"} <= set(t["id"]) and "E12" not in set(t["id"])  # WTO in, US DOE out
+
+
+# ----------------------------------------------------------------------------- diagrams
+
+def test_equilibrium_and_shifts():
+    assert diagrams.equilibrium((10, 1), (2, 1)) == (4, 6)
+    assert diagrams.shifted((3, 1), -1, 2, "supply") == (5, 1)   # left shift of supply: higher intercept
+    assert diagrams.shifted((11, 1), 1, 1.5, "demand") == (12.5, 1)
+
+
+@pytest.mark.parametrize("index,direction", [(0, 1), (1, -1)])
+def test_seed001_rounds_move_the_price_the_way_the_seed_says(index, direction):
+    """Round 1 (图3): S left, D right → P rises; round 2 (图4): S right, D left → P falls."""
+    _, shifts, _ = diagrams.ROUNDS[index]
+    demand, supply = (11.0, 1.0), (3.0, 1.0)
+    p0 = diagrams.equilibrium(demand, supply)[1]
+    p1 = diagrams.equilibrium(diagrams.shifted(demand, shifts["demand"], 1.5, "demand"),
+                              diagrams.shifted(supply, shifts["supply"], 2.5, "supply"))[1]
+    assert np.sign(p1 - p0) == direction
+
+
+def test_timeline_has_one_row_per_dated_event(data):
+    fig = diagrams.policy_timeline(data["policy_events"])
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == len(narrative.china_events(data["policy_events"]))
+    assert any("国发〔2011〕12号" in label for label in labels)
+
+
+def test_quota_chart_bars_are_the_quotas(data):
+    fig = diagrams.quota_chart(data["export_quotas"])
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == pytest.approx(list(data["export_quotas"].sort_values("year")["quota_t"] / 1000))
+
+
+def test_paradigm_model_draws_every_main_category(data):
+    fig = diagrams.paradigm_model(data["coding_categories"])
+    text = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert all(m in text for m in data["coding_categories"]["main_category_zh"].unique())
