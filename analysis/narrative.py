@@ -529,7 +529,7 @@ def did_columns(est, table: str, columns, ref: str) -> tuple[str, Tally]:
     if rows.empty:
         return _absent(table, ref), t
     if t.n == 0:
-        return f"No DID coefficient in {ref} is identified ({_why_not(rows)}).", t
+        return f"No DID coefficient in {ref} is identified: {_why_not(rows)}.", t
     ok = usable(rows)
     pos = [r["column"] for _, r in ok.iterrows() if float(r["estimate"]) > 0 and significant(r)]
     neg = [r["column"] for _, r in ok.iterrows() if float(r["estimate"]) < 0 and significant(r)]
@@ -586,7 +586,7 @@ def finding_c2(est, reported, refs) -> dict:
     t = tally(post)
     if t.n == 0:
         return {"verdict": "not estimable",
-                "sentence": f"No post-policy coefficient in {ref} is identified ({_why_not(post)})."}
+                "sentence": f"No post-policy coefficient in {ref} is identified: {_why_not(post)}."}
     ok = usable(post).drop_duplicates("term").set_index("term")
     paper = {term: _paper(reported, "table4", "(1)", term) for term in EVENT_POST}
     paper_text = ", ".join(f"{k} {num(v)}" for k, v in paper.items() if v is not None)
@@ -638,7 +638,7 @@ def finding_c4(est, reported, refs) -> dict:
         return {"verdict": "not estimable", "sentence": _absent("table7", ref)}
     if ok.empty:
         return {"verdict": "not estimable",
-                "sentence": f"No DID coefficient in {ref} is identified ({_why_not(rows)})."}
+                "sentence": f"No DID coefficient in {ref} is identified: {_why_not(rows)}."}
     coef = {OXIDES[c][0]: float(e) for c, e in zip(ok["column"], ok["estimate"])}
     group = {OXIDES[c][0]: OXIDES[c][1] for c in ok["column"]}
     sig = {OXIDES[r["column"]][0]: significant(r) and float(r["estimate"]) > 0 for _, r in ok.iterrows()}
