@@ -69,19 +69,31 @@ def execute_chapter(chapter: str, target: Path, params: dict) -> None:
     tmp.replace(target)
 
 
+def declared_inputs(chapter: str) -> list[str]:
+    """Build products a chapter reads besides the panel, declared in its notebook metadata
+    (`"redid": {"inputs": ["estimates"]}`): they join its cache key, so it re-runs when they change."""
+    meta = json.loads((ROOT / chapter).read_text(encoding="utf-8")).get("metadata", {})
+    return list(meta.get("redid", {}).get("inputs", []))
+
+
 def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Path]:
     """Execute every notebook chapter (cached by content); returns chapter -> executed notebook."""
     chapters = [c for c in book_chapters() if c.endswith(".ipynb")]
     selected = set(opts.chapters or chapters)
     params = chapter_parameters(opts, panel)
     code_and_data = [ROOT / "analysis", DATA, panel, *([Path(opts.oxide_panel)] if opts.oxide_panel else [])]
+    products = {"estimates": opts.build / "estimates"}
     executed = {}
     for i, chapter in enumerate(chapters, 1):
         target = opts.build / "executed" / chapter
         executed[chapter] = target
         if chapter not in selected and target.is_file():
             continue
-        key = digest([ROOT / chapter, *code_and_data], json.dumps(params, sort_keys=True))
+        unknown = [name for name in declared_inputs(chapter) if name not in products]
+        if unknown:
+            raise ChapterError(chapter, f"metadata declares unknown input(s) {unknown}; known: {sorted(products)}")
+        reads = [products[name] for name in declared_inputs(chapter) if products[name].exists()]
+        key = digest([ROOT / chapter, *code_and_data, *reads], json.dumps(params, sort_keys=True))
         tag = f"[{i}/{len(chapters)}] {chapter}"
         if not opts.force and target.is_file() and log.fresh(chapter, key):
             say(f"{tag} unchanged, cached")
@@ -89,7 +101,7 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
         t0 = time.perf_counter()
         say(f"{tag} executing ...")
         execute_chapter(chapter, target, params)
-        log.record(chapter, [ROOT / chapter, panel], [target], key=key)
+        log.record(chapter, [ROOT / chapter, panel, *reads], [target], key=key)
         say(f"{tag} ok ({time.perf_counter() - t0:.1f} s)")
     return executed
 

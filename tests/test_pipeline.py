@@ -84,6 +84,20 @@ def test_second_build_reuses_every_chapter(built):
     assert proc.stdout.count("unchanged, cached") == sum(c.endswith(".ipynb") for c in CHAPTERS)
 
 
+def test_chapters_declaring_estimates_rerun_when_an_estimate_changes(built):
+    tmp, _ = built
+    table3 = tmp / "build" / "estimates" / "table3.csv"
+    table3.write_text(table3.read_text() + table3.read_text().splitlines()[-1] + "\n")
+    proc = run_build(tmp, "--html-only")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    notebooks = [c for c in CHAPTERS if c.endswith(".ipynb")]
+    for i, chapter in enumerate(notebooks, 1):
+        declared = "estimates" in json.loads((ROOT / chapter).read_text()).get("metadata", {}).get("redid", {}).get("inputs", [])
+        verb = "executing" if declared else "unchanged, cached"
+        assert f"[{i}/{len(notebooks)}] {chapter} {verb}" in proc.stdout, (chapter, proc.stdout)
+    assert "chapters/11-conclusions.ipynb executing" in proc.stdout
+
+
 def test_bad_user_panel_fails_cleanly_and_keeps_the_old_book(built, tmp_path):
     tmp, _ = built
     before = (tmp / "book" / "03-data.html").read_bytes()
