@@ -71,8 +71,9 @@ def choose_bins(panel: pd.DataFrame, outcome: str, *, min_obs: int = 3, policy_y
     """End points (lower, upper) such that each end bin holds at least `min_obs` treated
     observations with an observed outcome, and all other relative years stay separate.
 
-    lower is the largest k with ≥ min_obs treated observations at k or earlier; upper the smallest k
-    with ≥ min_obs at k or later. Raises ValueError when the data are too short for that.
+    lower is the smallest (earliest) k whose cumulative count of treated observations at k or earlier
+    reaches min_obs; upper the largest (latest) k whose count at k or later reaches min_obs — the
+    narrowest end bins that satisfy the rule. Raises ValueError when the data are too short for that.
     """
     counts = treated_counts(panel, outcome, policy_year=policy_year, treat=treat, time=time)
     below = counts.cumsum()

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .panel import PanelSpec
-from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe
+from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, not_estimable
 
 OUTCOMES = {"(1)": "LNGDP", "(2)": "CR4", "(3)": "EPU"}
 CONTROLS = ["LNGDP", "CR4", "EPU"]
@@ -46,21 +46,11 @@ def regressors(outcome: str) -> list[str]:
     return ["DID"] + [c for c in CONTROLS if c != outcome]
 
 
-def not_identified(result: TwfeResult, note: str) -> TwfeResult:
-    """A copy of `result` with every regressor (not the constant) marked not identified with `note`."""
-    terms = result.terms.copy()
-    rows = terms["term"] != "Constant"
-    terms.loc[rows, ["estimate", "se", "t", "p"]] = np.nan
-    terms.loc[rows, "identified"] = False
-    terms.loc[rows, "note"] = note
-    return dataclasses.replace(result, terms=terms)
-
-
 def fit_mechanism(panel: pd.DataFrame, outcome: str) -> TwfeResult:
     """Eq. (2) for one outcome; an outcome that varies only by year is reported as not identified."""
     res = fit_twfe(panel, outcome, regressors(outcome))
     if variation(panel.loc[res.sample], outcome) == "year":
-        res = not_identified(res, YEAR_LEVEL_NOTE)
+        res = not_estimable(res, YEAR_LEVEL_NOTE)
     return res
 
 

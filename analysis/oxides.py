@@ -25,7 +25,7 @@ from .fetch import fetch
 from .manifest import Source, load_manifest
 from .panel import PanelSpec, series_by_year
 from .readers import read
-from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, identified_regressors
+from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, identified_regressors, not_estimable
 
 OXIDES = ("Nd2O3", "CeO2", "La2O3", "PrNd", "Dy2O3", "Tb4O7")
 COLUMNS = {"Nd2O3": "(1) Nd2O3", "CeO2": "(2) CeO2", "La2O3": "(3) La2O3", "PrNd": "(4) PrNd oxide",
@@ -232,18 +232,16 @@ def fit_oxide(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator: p
     If the oxide's estimation sample has no year before the policy year, or none from it on, DID is
     constant on the oxide's rows and collinear with its fixed effect: its row and the constant's are
     marked not identified with the note `no_window` (e.g. "no public series before 2006 (not
-    estimable)") and R² is NaN — what remains is not the paper's model.
+    estimable)"), and so is every other term (the constant, CR4: estimated almost only on the control
+    minerals), with R² NaN — what remains is not the paper's model.
     """
     sample = oxide_sample(panel, oxides, oxide, deflator, spec)
     res = fit_twfe(sample, "LNPRI", REGRESSORS)
     res = dataclasses.replace(res, outcome=f"LNPRI {oxide}")
     used = sample.loc[res.sample]
     treated = used[used["treat"] == 1]
-    if treated["period"].nunique() < 2:  # the constant and R² of a model without DID are not the paper's either
-        terms = res.terms.copy()
-        terms.loc[terms["term"].isin(["DID", "Constant"]), ["estimate", "se", "t", "p", "identified", "note"]] = \
-            [np.nan, np.nan, np.nan, np.nan, False, no_window]
-        res = dataclasses.replace(res, terms=terms, r2=np.nan, r2_within=np.nan)
+    if treated["period"].nunique() < 2:  # no DID: what remains (CR4 on mostly control rows) is not the paper's model
+        res = not_estimable(res, no_window)
     return res
 
 

@@ -69,28 +69,65 @@ def placebo_vectorised(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "L
     """
     keep = _sample(panel, outcome)
     sample = panel[keep]
-    F = _fe_design(sample, unit, time)
-    n, k_fe = F.shape
-    Q, _ = np.linalg.qr(F)
-    annihilate = lambda A: A - Q @ (Q.T @ A)
-    y = annihilate(sample[outcome].to_numpy(dtype=float))
+    annihilate, k_fe = _annihilator(sample, unit, time)
     raw = fake_matrix(len(panel), draws)[keep]
-    D = annihilate(raw)
-    dd = np.einsum("ij,ij->j", D, D)
+    n = len(sample)
     n_in = raw.sum(axis=0)
     centred = n_in - n_in ** 2 / n  # ||d − mean(d)||² of a 0/1 column
-    ok = (centred > 0) & (dd > RANK_TOL ** 2 * centred)  # fit_twfe's rank rule: ||M d|| / ||d − d̄|| ≥ tol
-    beta = np.where(ok, D.T @ y / np.where(ok, dd, 1.0), np.nan)
-    resid = y[:, None] - D * np.nan_to_num(beta)[None, :]
-    groups = pd.factorize(sample[cluster])[0]
+    # fit_twfe's rank rule: a draw is identified when ||M d|| / ||d − d̄|| ≥ tol
+    min_dd = np.where(centred > 0, RANK_TOL ** 2 * centred, np.inf)
+    y = annihilate(sample[outcome].to_numpy(dtype=float))[:, None]
+    beta, se, p = cr1_fwl(annihilate(raw), y, pd.factorize(sample[cluster])[0], k_fe, min_dd)
+    return pd.DataFrame({"estimate": beta, "se": se, "p": p, "n_fake_in_sample": n_in.astype(int)})
+
+
+def _annihilator(sample: pd.DataFrame, unit: str, time: str):
+    """(function A ↦ M·A partialling out the unit and year effects, number of FE columns incl. intercept)."""
+    F = _fe_design(sample, unit, time)
+    Q, _ = np.linalg.qr(F)
+    return (lambda A: A - Q @ (Q.T @ A)), F.shape[1]
+
+
+def cr1_fwl(D: np.ndarray, Y: np.ndarray, groups: np.ndarray, k_fe: int, min_dd=0.0):
+    """Coefficient, CR1 SE and t(G−1) p of one regressor per column, by Frisch–Waugh–Lovell.
+
+    `D` (n × S) regressors and `Y` (n × S, or n × 1 broadcast) outcomes, both already partialled out
+    of the fixed effects; `groups` cluster codes 0..G−1; `k_fe` fixed-effect columns (the full model
+    has k_fe + 1 coefficients). Columns with D'D ≤ `min_dd` are not identified and get NaN.
+    """
+    n = D.shape[0]
+    dd = np.einsum("ij,ij->j", D, D)
+    ok = dd > min_dd
+    safe = np.where(ok, dd, 1.0)
+    beta = np.where(ok, (D * Y).sum(axis=0) / safe, np.nan)
+    resid = Y - D * np.nan_to_num(beta)[None, :]
     G = groups.max() + 1
     member = np.zeros((G, n))
     member[groups, np.arange(n)] = 1.0
     meat = ((member @ (D * resid)) ** 2).sum(axis=0)
     correction = G / (G - 1) * (n - 1) / (n - (k_fe + 1))
-    se = np.where(ok, np.sqrt(correction * meat) / np.where(ok, dd, 1.0), np.nan)
+    se = np.where(ok, np.sqrt(correction * meat) / safe, np.nan)
     p = 2 * stats.t.sf(np.abs(beta / se), G - 1)
-    return pd.DataFrame({"estimate": beta, "se": se, "p": p, "n_fake_in_sample": n_in.astype(int)})
+    return beta, se, p
+
+
+def null_rejection_rate(panel: pd.DataFrame, n_sims: int = 2000, seed: int = 20060101, outcome: str = "LNPRI",
+                        treat_term: str = "DID", level: float = 0.05, *, unit: str = "mineral", time: str = "year",
+                        cluster: str = "mineral") -> float:
+    """Share of `n_sims` simulated null panels in which the CR1/t(G−1) test of `treat_term` rejects at `level`.
+
+    Each simulation keeps the actual design (the rows with an observed outcome, the real DID column, the
+    unit and year effects) and draws the outcome as i.i.d. N(0, 1) noise, so the true effect is 0 (the
+    fixed effects' values do not matter: they are partialled out). A correctly sized test rejects in
+    about `level` of them; i.i.d. noise is the most favourable case — serial correlation within a unit
+    makes it worse.
+    """
+    sample = panel[_sample(panel, outcome)]
+    annihilate, k_fe = _annihilator(sample, unit, time)
+    d = annihilate(sample[treat_term].to_numpy(dtype=float))[:, None]
+    noise = np.random.default_rng(seed).standard_normal((len(sample), n_sims))
+    _, _, p = cr1_fwl(np.repeat(d, n_sims, axis=1), annihilate(noise), pd.factorize(sample[cluster])[0], k_fe)
+    return float(np.mean(p < level))
 
 
 def placebo_loop(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "LNPRI", *, unit: str = "mineral",
@@ -127,7 +164,7 @@ class Placebo:
     def summary(self) -> dict[str, float]:
         est = self.draws["estimate"]
         return {"draws": len(est), "mean": est.mean(), "sd": est.std(ddof=1), "min": est.min(), "max": est.max(),
-                "share_p_below_0.10": float((self.draws["p"] < 0.10).mean()),
+                "share_p_below_0.10": float((self.draws["p"].dropna() < 0.10).mean()),
                 "share_above_true": float((est >= self.true_estimate).mean()),
                 "share_below_true": float((est <= self.true_estimate).mean()),
                 "randomization_p": self.randomization_p,
@@ -135,7 +172,10 @@ class Placebo:
 
 
 def randomization_p(placebo: np.ndarray, true: float) -> float:
-    """Two-sided randomization p-value: share of |placebo| ≥ |true| among finite draws."""
+    """Two-sided randomization p-value: share of |placebo| ≥ |true| among finite draws.
+
+    No +1 correction: with R draws and none as extreme this returns 0, which should be read and
+    reported as p < 1/R (the chapter does so), not as p = 0."""
     placebo = placebo[np.isfinite(placebo)]
     return float(np.mean(np.abs(placebo) >= abs(true)))
 

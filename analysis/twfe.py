@@ -15,12 +15,20 @@ sandwich with the small-sample factor G/(G−1) · (N−1)/(N−K), where K coun
 coefficients including the fixed-effect dummies (statsmodels' `use_correction=True`); p-values and
 stars from Student's t with G − 1 degrees of freedom (`df_correction=True`), G = number of clusters.
 With five minerals that is t(4), whose 5% two-sided critical value is 2.78 rather than 1.96.
+Stata's `xtreg, fe` and `reghdfe` leave fixed effects nested in the clusters out of K; counting them,
+as here, makes the SEs larger by √((N−K_stata)/(N−K)) (about 1.03 for Table 3 column 2).
+A cluster with a single observation still counts in G (the panel here has none).
 
-The reported constant follows Stata's `areg`/`xtreg, fe` convention: mean(y) − mean(X)·b over the
-estimation sample, i.e. the average fixed effect, so that it is comparable with the paper's.
+Size warning: with ONE treated cluster these t(G−1) tests over-reject badly (a DID test at a nominal
+5% rejects a true null far more often; `placebo.null_rejection_rate` measures it on the actual
+design), so the book treats permutation across units (`placebo.unit_placebo`) as the design-based check.
+
+The reported constant follows the `reghdfe` convention: mean(y) − mean(X)·b over the estimation
+sample (X the regressors of interest), i.e. the average of the fixed effects; it has no SE.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +50,6 @@ class TwfeResult:
     terms: pd.DataFrame  # term, estimate, se, t, p, identified, note (constant last)
     n: int
     r2: float
-    r2_within: float
     n_clusters: int
     df_inference: int
     unit_fe: bool
@@ -161,22 +168,22 @@ def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], *, unit: 
     if not (unit_fe or year_fe):  # plain OLS: the intercept is the constant, with its SE
         rows[-1].update(estimate=fit.params["Intercept"], se=fit.bse["Intercept"], t=fit.tvalues["Intercept"],
                         p=fit.pvalues["Intercept"])
-    r2_within = _within_r2(sample, outcome, kept, unit, time, unit_fe, year_fe)
     return TwfeResult(outcome=outcome, terms=pd.DataFrame(rows), n=int(fit.nobs), r2=float(fit.rsquared),
-                      r2_within=r2_within, n_clusters=n_clusters, df_inference=df_inf, unit_fe=unit_fe,
+                      n_clusters=n_clusters, df_inference=df_inf, unit_fe=unit_fe,
                       year_fe=year_fe, formula=formula, sample=sample.index)
 
 
-def _within_r2(sample, outcome, kept, unit, time, unit_fe, year_fe) -> float:
-    """R² of the regressors after partialling out the fixed effects (NaN without regressors)."""
-    if not kept:
-        return float("nan")
-    fe = _fe_matrix(sample, unit, time, unit_fe, year_fe)
-    proj = lambda v: v - fe @ np.linalg.lstsq(fe, v, rcond=None)[0]
-    y = proj(sample[outcome].to_numpy(dtype=float))
-    X = proj(sample[kept].to_numpy(dtype=float))
-    b = np.linalg.lstsq(X, y, rcond=None)[0]
-    return float(1 - np.sum((y - X @ b) ** 2) / np.sum(y ** 2))
+def not_estimable(result: TwfeResult, note: str, main: tuple[str, ...] = ("DID",)) -> TwfeResult:
+    """A copy of `result` for a model that cannot answer the question asked (e.g. an outcome absorbed by
+    the year effects, or a treated unit with no pre-period): every identified term, the constant
+    included, loses its number and gets `note`, and so do the `main` terms whatever their state; R²
+    becomes NaN. Other terms already not identified keep their own note."""
+    terms = result.terms.copy()
+    rows = terms["identified"].astype(bool) | terms["term"].isin(main)
+    terms.loc[rows, ["estimate", "se", "t", "p"]] = np.nan
+    terms.loc[rows, "identified"] = False
+    terms.loc[rows, "note"] = note
+    return dataclasses.replace(result, terms=terms, r2=float("nan"))
 
 
 def critical_value(df: int, level: float = 0.95) -> float:

@@ -83,7 +83,7 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
         did = res.term("DID")
         assert not did["identified"] and np.isnan(did["estimate"]) and did["note"] == note
         assert res.term("Constant")["note"] == note and np.isnan(res.r2)
-        assert res.term("CR4")["identified"]
+        assert not res.term("CR4")["identified"] and res.term("CR4")["note"] == note  # fitted on control rows only
         assert res.n == 4 * 24 + 10
     verdicts = oxides.verdicts(panel, late)
     assert (verdicts["DID"] == "collinear with unit FE").all() and (verdicts["period"] == "collinear with year FE").all()

@@ -1,5 +1,6 @@
 """The placebo test: vectorised FWL draws equal the statsmodels loop; summaries on known cases."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import placebo as pl
@@ -88,3 +89,23 @@ def test_unit_placebo_table_shows_note_for_unidentified(panel):
     table = pl.unit_placebo_table(pl.unit_placebo(frame), labels={"u00": "treated unit"}).set_index("mineral")
     assert table.loc["u03", "estimate"].startswith("not identified") and table.loc["u03", "rank"] == ""
     assert table.loc["treated unit", "rank"] == "1"
+
+
+def test_cr1_fwl_equals_fit_twfe_on_any_outcome():
+    from analysis.twfe import fit_twfe
+    data = simulate_panel(seed=3)
+    data.loc[[4, 30, 77], "y"] = np.nan  # unbalanced, as the real panel
+    sample = data[data["y"].notna()]
+    annihilate, k_fe = pl._annihilator(sample, "mineral", "year")
+    d = annihilate(sample["DID"].to_numpy(float))[:, None]
+    y = annihilate(sample["y"].to_numpy(float))[:, None]
+    beta, se, p = pl.cr1_fwl(d, y, pd.factorize(sample["mineral"])[0], k_fe)
+    ref = fit_twfe(data, "y", ["DID"]).term("DID")
+    assert [beta[0], se[0], p[0]] == pytest.approx([ref["estimate"], ref["se"], ref["p"]], rel=1e-10)
+
+
+def test_null_rejection_rate_one_treated_unit_oversized_many_treated_near_nominal():
+    one_treated = simulate_panel(n_units=5, n_treated=1, seed=1)
+    many_treated = simulate_panel(n_units=30, n_treated=15, seed=1)
+    assert pl.null_rejection_rate(one_treated, n_sims=2000, seed=5, outcome="y") > 0.15
+    assert 0.02 < pl.null_rejection_rate(many_treated, n_sims=2000, seed=5, outcome="y") < 0.09
