@@ -363,3 +363,23 @@ def test_label_without_matching_output_is_an_error(tmp_path):
     executed = make_book(tmp_path, results=cells)
     with pytest.raises(RenderError, match=r"chapters/02-results\.ipynb: cell 1: label tbl-prices"):
         render_book(tmp_path, executed, tmp_path / "out", formats=("html",))
+
+
+def test_citation_labels_are_book_wide_and_each_page_lists_its_own(tmp_path):
+    """Two works by one author in one year: every page says 2020a/2020b as the references page does,
+    although each chapter cites only one of them; a chapter's list holds only what it cites."""
+    root = tmp_path / "book"
+    md = nbformat.v4.new_markdown_cell
+    executed = make_book(root, results=results_cells(png_bytes()) + [md("See also @li2020b.")])
+    (root / "references.bib").write_text(BIB + "@article{li2020b,\n  author = {Li, Wei},\n  title = {Second},\n"
+                                         "  journal = {J},\n  year = {2020}\n}\n", encoding="utf-8")
+    out = root / "_out"
+    render_book(root, executed, out, formats=("html",))
+    intro, results, refs = (page(out, s) for s in ("01-intro", "02-results", "references"))
+    label = lambda html, key: re.search(rf'href="#ref-{key}" role="doc-biblioref">(?:Li )?(2020[ab])', html).group(1)
+    entry = lambda html, key: re.search(rf'(?s)id="ref-{key}".*?(2020[ab])', html).group(1)
+    assert {label(intro, "li2020"), label(results, "li2020b")} == {"2020a", "2020b"}  # disambiguated book-wide
+    assert label(intro, "li2020") == entry(refs, "li2020") == entry(intro, "li2020")
+    assert label(results, "li2020b") == entry(refs, "li2020b") == entry(results, "li2020b")
+    assert 'id="ref-li2020b"' not in intro and 'id="ref-li2020"' not in results
+    assert 'id="ref-unused2001"' not in refs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import shutil
 from pathlib import Path
 from string import Template
@@ -78,18 +79,28 @@ def prev_next(chapters: list[Chapter], i: int) -> str:
 
 
 def chapter_body(chapter: Chapter, targets: dict[str, Target], all_keys: list[str]) -> dict:
-    """The chapter's document ready for pandoc: cross-refs linked, reference list placed."""
+    """The chapter's document ready for citeproc: cross-refs linked, reference list placed, and every
+    citation of the book in `nocite`, so that labels (e.g. "2009a"/"2009b") are the same on every page."""
     doc = copy.deepcopy(chapter.doc)
     resolve_crossrefs(doc["blocks"], targets, html_href, chapter.path)
-    if has_refs_div(doc["blocks"]):
-        if all_keys:
-            doc["meta"]["nocite"] = nocite_meta(all_keys)
-    elif citation_keys(doc["blocks"]):
+    if all_keys:
+        doc["meta"]["nocite"] = nocite_meta(all_keys)
+    if not has_refs_div(doc["blocks"]) and citation_keys(doc["blocks"]):
         doc["blocks"] += [
             {"t": "Header", "c": [2, attr("references", ["unnumbered"]), str_inlines("References")]},
             {"t": "Div", "c": [attr("refs", ["references", "csl-bib-body"]), []]},
         ]
     return doc
+
+
+def keep_cited_entries(doc: dict, keys: list[str]) -> None:
+    """In place: drop from a chapter's generated reference list the entries it does not cite itself
+    (they are there only through the book-wide `nocite`)."""
+    wanted = {f"ref-{k}" for k in keys}
+    for node in iter_nodes(doc["blocks"]):
+        if node["t"] == "Div" and node["c"][0][0] == "refs":
+            node["c"][1] = [b for b in node["c"][1] if not (b["t"] == "Div" and b["c"][0][0].startswith("ref-")
+                                                             and b["c"][0][0] not in wanted)]
 
 
 def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
@@ -104,12 +115,16 @@ def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config:
     written = [css]
     for i, chapter in enumerate(chapters):
         doc = chapter_body(chapter, targets, all_keys)
-        args = ["--mathml", "--wrap=none", "--citeproc", "-M", "link-citations=true", *bib_args]
-        body, stderr = ast_to(doc, "html5", args, what=chapter.path)
+        cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args],
+                               what=chapter.path)
         missing = missing_citations(stderr)
         if missing:
             raise RenderError(f"{chapter.path}: citation key(s) not found in the bibliography: "
                               + ", ".join(missing))
+        cited = json.loads(cited)
+        if not has_refs_div(chapter.blocks):  # the references page lists the whole book
+            keep_cited_entries(cited, citation_keys(chapter.blocks))
+        body, _ = ast_to(cited, "html5", ["--mathml", "--wrap=none"], what=chapter.path)
         page = template.substitute(
             lang=html.escape(config.lang), book_title=html.escape(config.title),
             page_title=html.escape(chapter.title), chapter_list=chapter_list(chapters, chapter),
