@@ -265,3 +265,9 @@ def test_parsed_input_schema_names_input_and_column():
 def test_every_manifest_entry_declares_a_known_parsed_schema():
     for src in load_manifest().values():
         assert src.meta.get("parsed_schema") in PARSED_SCHEMAS, src.id
+
+
+def test_readme_data_availability_names_every_declared_input():
+    readme = (MANIFEST.parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [sid for sid in load_manifest() if f"`{sid}`" not in readme]
+    assert not missing, f"README.md data availability statement lacks {missing}"
