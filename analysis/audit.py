@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .regtable import fmt_number
 from .twfe import NOT_IDENTIFIED, stars
 
 TABLES = ("table2", "table3", "table4", "table5", "table6", "table7")
@@ -37,6 +38,13 @@ MAP = {
     "table7": ("Heterogeneity by oxide", "@sec-heterogeneity", "oxides.table7"),
 }
 MODEL_ROWS = {"Observations": "n", "R-squared": "r2"}
+
+
+def table_name(table: str) -> str:
+    """'table3' -> 'Table 3 (表3)': the paper's numbering, marked as the paper's."""
+    n = table.replace("table", "")
+    return f"Table {n} (表{n})"
+
 DESCRIPTIVE = ("n", "mean", "sd", "min", "max")
 
 
@@ -176,7 +184,8 @@ def _fmt(x: float, decimals=None, exact: bool = False) -> str:
 
 
 def _ours_fields(item: dict, ours: pd.Series | None) -> dict:
-    """ours, difference and the display strings of both sides."""
+    """ours, difference and the display strings of both sides: the paper's as printed (its decimals),
+    ours as in the chapters (`regtable.fmt_number`: 3 decimals; N as an integer)."""
     stat = item["statistic"]
     if stat == "coef":
         paper_text = _fmt(item["paper"], item["decimals"]) + "*" * int(item["paper_stars"] or 0)
@@ -186,31 +195,32 @@ def _ours_fields(item: dict, ours: pd.Series | None) -> dict:
             return {"ours": np.nan, "difference": np.nan, "paper_text": paper_text, "ours_text": ""}
         if not bool(ours["identified"]):
             return {"ours": np.nan, "difference": np.nan, "paper_text": paper_text, "ours_text": str(ours["note"])}
-        est, se = float(ours["estimate"]), float(ours["se"])
-        text = _fmt(est, item["decimals"]) + stars(float(ours["p"])) + (f" ({_fmt(se, item['se_decimals'])})"
-                                                                        if np.isfinite(se) else "")
+        est, se = float(ours["estimate"]), float(ours["se"])  # ours at the chapters' precision (fmt_number)
+        text = fmt_number(est) + stars(float(ours["p"])) + (f" ({fmt_number(se)})" if np.isfinite(se) else "")
         return {"ours": est, "difference": est - item["paper"], "paper_text": paper_text, "ours_text": text}
     dec = 0 if stat == "n" else item["decimals"]
     value = np.nan if ours is None else float(ours["value"])
     return {"ours": value, "difference": value - item["paper"] if np.isfinite(value) else np.nan,
-            "paper_text": _fmt(item["paper"], dec), "ours_text": _fmt(value, dec)}
+            "paper_text": _fmt(item["paper"], dec), "ours_text": _fmt(value, 0) if stat == "n" else fmt_number(value)}
 
 
 def summary(audited: pd.DataFrame) -> pd.DataFrame:
     """Counts of audit rows by table (rows) and reason (columns, in REASONS order), with totals."""
-    counts = pd.crosstab(audited["table"].str.replace("table", "Table "), audited["reason"])
+    counts = pd.crosstab(audited["table"].map(table_name), audited["reason"])
     counts = counts.reindex(columns=[r for r in REASONS if r in counts.columns], fill_value=0)
     counts.loc["all tables"] = counts.sum()
     counts["total"] = counts.sum(axis=1)
-    counts.index.name = "table"
+    counts.index.name = "the paper's table"
     return counts.reset_index()
 
 
 def display(audited: pd.DataFrame, table: str) -> pd.DataFrame:
-    """One table's audit rows for display: column (Table 2: statistic), term, paper, ours, difference, reason."""
+    """One table's audit rows for display: column (Table 2: statistic; oxide formulas with subscripts),
+    term, paper, ours, difference, reason."""
     rows = audited[audited["table"] == table]
     diff = [_fmt(d, 0 if s == "n" else dec, exact=True) for d, dec, s in zip(rows["difference"], rows["decimals"], rows["statistic"])]
-    first = rows["statistic"] if table == "table2" else rows["column"]
+    from .oxides import label  # oxide formulas with subscripts, as in the heterogeneity chapter
+    first = rows["statistic"] if table == "table2" else rows["column"].map(label)
     return pd.DataFrame({"statistic" if table == "table2" else "column": first.to_numpy(),
                          "variable" if table == "table2" else "term": rows["term"].to_numpy(),
                          "paper": rows["paper_text"].to_numpy(), "ours": rows["ours_text"].to_numpy(),
@@ -219,7 +229,7 @@ def display(audited: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def table_map(available: set[str]) -> pd.DataFrame:
     """Table -> the paper's title, chapter, analysis function, and whether its estimates are in the build."""
-    return pd.DataFrame([{"table": t.replace("table", "Table "), "content": title, "chapter": chapter,
+    return pd.DataFrame([{"the paper's table": table_name(t), "content": title, "chapter": chapter,
                           "function in analysis/": func,  # plain text: code font does not wrap in PDF tables
                           "estimates saved": "yes" if t in available else "no"}
                          for t, (title, chapter, func) in MAP.items()])

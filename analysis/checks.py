@@ -28,9 +28,44 @@ def molybdenum_cr4_overlap(sources: dict[str, Source], frames: dict[str, pd.Data
     return out.reset_index().assign(check="molybdenum CR4")
 
 
+def first_clause(text: str, sep: str = ";") -> str:
+    """`text` up to the first `sep` outside parentheses ("A (x; y); B" -> "A (x; y)")."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == sep and depth == 0:
+            return text[:i].strip()
+    return text.strip()
+
+
 def inputs_table(sources: dict[str, Source]) -> pd.DataFrame:
     """One row per declared input for the data chapter."""
-    rows = [{"input": s.id, "publisher": str(s.meta.get("publisher", "")).split(";")[0],
+    rows = [{"input": s.id, "publisher": first_clause(str(s.meta.get("publisher", ""))),
              "vintage": s.meta.get("vintage", ""), "used for": "; ".join(s.meta.get("variables", [])),
              "licence": str(s.meta.get("licence", "")), "sha256": s.sha256[:12] + "…"} for s in sources.values()]
     return pd.DataFrame(rows)
+
+
+def overlap_table(price: pd.DataFrame, cr4: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """Display frame of the two overlap checks (`molybdenum_price_overlap`, `molybdenum_cr4_overlap`,
+    as written to the build's data directory): one row per year with the unit, both sources (price:
+    A = IMF LME, B = USGS MCS 2020; CR4: A = BGS, B = World Mining Data), their ratio A/B and their
+    difference A − B; the check is named on its first row."""
+    parts = [(price, "molybdenum price", "US\\$/kg", "IMF LME ($/kg)", "USGS MCS 2020 ($/kg)"),  # \$: not TeX math
+             (cr4, "molybdenum CR4", "share of world output", "CR4 BGS", "CR4 WMD")]
+    rows = []
+    for frame, check, unit, a, b in parts:
+        for i, (year, va, vb) in enumerate(zip(frame["year"], frame[a], frame[b])):
+            rows.append({"check": check if i == 0 else "", "year": str(int(year)), "unit": unit,
+                         "A": f"{va:.{digits}f}", "B": f"{vb:.{digits}f}", "A/B": f"{va / vb:.{digits}f}",
+                         "A − B": f"{va - vb:+.{digits}f}"})
+    return pd.DataFrame(rows)
+
+
+def inputs_display(inputs: pd.DataFrame) -> pd.DataFrame:
+    """Table 3.1 of the data chapter from the build's inputs.csv (`inputs_table`): identifiers that can
+    wrap (a zero-width space after each underscore) and the sha256 prefix."""
+    from .display import breakable
+    out = inputs[["input", "publisher", "vintage", "used for", "sha256"]].copy()
+    out["input"] = out["input"].map(breakable)
+    return out

@@ -16,7 +16,9 @@ def event_study_plot(full: EventStudy, paper_spec: EventStudy | None = None,
                      reported: pd.DataFrame | None = None, policy_year: int = 2006) -> plt.Figure:
     """Coefficients by relative year with `full.level` confidence bands (t(G−1) critical value);
     optionally the paper's truncated specification re-estimated on our data, and the paper's printed
-    Table 4 coefficients (rows of `analysis.paper.reported('table4')`)."""
+    Table 4 coefficients (rows of `analysis.paper.reported('table4')`). The legend says what each set
+    is measured against: the full study its reference year, the paper's specification the pooled
+    years without a dummy."""
     path = full.path
     fig, ax = plt.subplots(figsize=(9, 4.8))
     ax.axhline(0, color="black", lw=0.8)
@@ -24,17 +26,17 @@ def event_study_plot(full: EventStudy, paper_spec: EventStudy | None = None,
     ax.fill_between(path["k"], path["lo"].fillna(0), path["hi"].fillna(0), color=OURS, alpha=0.15, lw=0,
                     label=f"{full.level:.0%} band, full event study (t({full.result.df_inference}) = {full.critical:.2f})")
     ax.plot(path["k"], path["estimate"], color=OURS, marker="o", ms=5, lw=1.5,
-            label=f"full event study, reference k = {full.reference}")
+            label=f"full event study, our data: relative to {policy_year + full.reference} (k = {full.reference})")
     ref = path[path["term"] == "reference"]
     ax.plot(ref["k"], ref["estimate"], ls="none", marker="o", ms=8, mfc="white", mec=OURS, mew=1.5)
     if paper_spec is not None:
         p = paper_spec.path
         ax.errorbar(p["k"] + 0.15, p["estimate"], yerr=paper_spec.critical * p["se"], fmt="s", ms=5, color=PAPER_SPEC,
-                    capsize=2, lw=1, label="paper's truncated specification, our data")
+                    capsize=2, lw=1, label="paper's specification, our data: relative to its pooled reference years")
     if reported is not None:
         coef = reported[(reported["statistic"] == "coef") & reported["row"].isin(PAPER_TERMS)]
         ax.plot(coef["row"].map(PAPER_TERMS) - 0.15, coef["value"], ls="none", marker="x", ms=7, mew=2,
-                color=PAPER_PRINTED, label="paper's printed Table 4 (its data)")
+                color=PAPER_PRINTED, label="paper's printed Table 4, its data: relative to its pooled reference years")
     ticks = path["k"].to_numpy()
     ax.set_xticks(ticks, [lab.replace(" (ref.)", "\n(ref.)") for lab in path["label"]], fontsize=8)
     top = ax.secondary_xaxis("top")
@@ -43,7 +45,7 @@ def event_study_plot(full: EventStudy, paper_spec: EventStudy | None = None,
     top.set_xlabel("calendar year", fontsize=9)
     ax.set_xlabel(f"years relative to the {policy_year} quota (k = year − {policy_year}; end bins pooled)")
     ax.set_ylabel("effect on LNPRI (log points)")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, frameon=False)
     fig.tight_layout()
     return fig
 

@@ -151,9 +151,14 @@ def fit_event_study(panel: pd.DataFrame, outcome: str = "LNPRI", *, lower: int, 
                     policy_year=policy_year, level=level)
 
 
-def pooled_reference_years(panel: pd.DataFrame, outcome: str, *, policy_year: int = POLICY_YEAR) -> list[int]:
-    """Calendar years of the treated unit that the paper's specification pools into its reference."""
-    k = treated_counts(panel, outcome, policy_year=policy_year).index
+def pooled_reference_years(panel: pd.DataFrame, outcome: str | None, *, policy_year: int = POLICY_YEAR) -> list[int]:
+    """Calendar years of the treated unit that the paper's specification pools into its reference:
+    those with an observed `outcome`, or with `outcome=None` every year of the panel (the design's
+    pooled set, before any gap)."""
+    if outcome is None:
+        k = pd.Index(sorted(panel["year"].unique())) - policy_year
+    else:
+        k = treated_counts(panel, outcome, policy_year=policy_year).index
     return [int(policy_year + j) for j in k if j not in PAPER_TERMS.values()]
 
 

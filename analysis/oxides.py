@@ -15,6 +15,7 @@ Two sources of oxide prices, one schema (`SCHEMA`: oxide, year, price, unit[, so
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,13 +26,14 @@ from .fetch import fetch
 from .manifest import Source, load_manifest
 from .panel import PanelSpec, series_by_year
 from .readers import read
+from .regtable import paper_table, regression_table
 from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, identified_regressors, not_estimable
 
 OXIDES = ("Nd2O3", "CeO2", "La2O3", "PrNd", "Dy2O3", "Tb4O7")
 COLUMNS = {"Nd2O3": "(1) Nd2O3", "CeO2": "(2) CeO2", "La2O3": "(3) La2O3", "PrNd": "(4) PrNd oxide",
            "Dy2O3": "(5) Dy2O3", "Tb4O7": "(6) Tb4O7"}
 NAMES = {"Nd2O3": "neodymium oxide (氧化钕)", "CeO2": "cerium oxide (氧化铈)", "La2O3": "lanthanum oxide (氧化镧)",
-         "PrNd": "praseodymium-neodymium oxide (氧化镨钕)", "Dy2O3": "dysprosium oxide (氧化镝)",
+         "PrNd": "Pr-Nd oxide (氧化镨钕)", "Dy2O3": "dysprosium oxide (氧化镝)",
          "Tb4O7": "terbium oxide (氧化铽)"}
 HEAVY = ("Dy2O3", "Tb4O7")  # the paper's 重稀土; the other four are 轻稀土
 CONTROLS = ["LNGDP", "CR4", "EPU"]  # those of Table 3 column (5); CR4 of the oxide rows = rare-earth CR4
@@ -48,6 +50,16 @@ PUBLIC_SOURCES = {
     "Tb4O7": ("usgs_myb2022_rare_earths", "Terbium"),
 }
 OXIDE_INPUTS = ("china_oxide_prices_daily", "usgs_myb2022_rare_earths", "usgs_mcs2026_rare_earths")
+# inputs whose series Table 7 uses although they cannot be checked: shown as illustrative, with the reason
+ILLUSTRATIVE = {"china_oxide_prices_daily": "illustrative only (units and primary source unknown)"}
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def label(text: str) -> str:
+    """Display form of oxide codes in `text`: chemical formulas with subscripts ("(1) Nd2O3" ->
+    "(1) Nd₂O₃", "Pr6O11" -> "Pr₆O₁₁") and the Pr-Nd oxide mixture as "Pr-Nd oxide"."""
+    text = re.sub(r"\bPrNd\b(?! oxide)", "Pr-Nd oxide", str(text)).replace("PrNd", "Pr-Nd")
+    return re.sub(r"\b(?:[A-Z][a-z]?\d*)+O\d+\b", lambda m: m.group(0).translate(SUBSCRIPTS), text)
 
 REQUIRED = ["oxide", "year", "price", "unit"]
 OPTIONAL = ["source"]
@@ -103,20 +115,21 @@ def public_oxides(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage(series: pd.DataFrame, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
-    """One row per oxide series: years covered, years before the policy, and whether Table 7 uses it."""
+    """One row per oxide series (oxide as displayed by `label`): years covered, years before the policy,
+    and whether Table 7 uses it ("yes", or for an input in ILLUSTRATIVE its caveat)."""
     rows = []
     for (oxide, sid, name), grp in series.groupby(["oxide", "source", "series"], sort=False):
         years = grp["year"].astype(int)
         pre = int((years < spec.policy_year).sum())
+        used = (ILLUSTRATIVE.get(sid, "yes") if grp["used"].any() else "no (alternative)" if oxide in OXIDES
+                else "no (not a Table 7 oxide)")
         rows.append({"oxide": oxide, "input: series": f"{sid}: {name}", "unit": grp["unit"].iloc[0],
                      "years": f"{years.min()}-{years.max()}", "n years": len(years),
-                     f"before {spec.policy_year}": pre,
-                     "used": "yes" if grp["used"].any() else "no (alternative)" if oxide in OXIDES
-                     else "no (not a Table 7 oxide)"})
+                     f"before {spec.policy_year}": pre, "used in Table 7": used})
     order = {o: i for i, o in enumerate(OXIDES)}
     out = pd.DataFrame(rows)
-    return out.sort_values("oxide", key=lambda s: s.map(lambda o: order.get(o, len(order))), kind="stable") \
-              .reset_index(drop=True)
+    out = out.sort_values("oxide", key=lambda s: s.map(lambda o: order.get(o, len(order))), kind="stable")
+    return out.assign(oxide=out["oxide"].map(label)).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ the user's file
@@ -274,16 +287,34 @@ def verdicts(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | No
 
 def identification(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
                    spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
-    """`window` beside `verdicts`: per oxide column, the years, the pre/post counts, N and the
-    identification check's verdict on DID, period and treat."""
+    """`window` beside `verdicts`: per oxide column (as displayed by `label`), the years, the pre/post
+    counts, N and the identification check's verdict on DID, period and treat."""
     win = window(oxides, spec).drop(columns=["oxide"])
     ver = verdicts(panel, oxides, deflator, spec)
-    return win.merge(ver, on="column", how="left")
+    out = win.merge(ver, on="column", how="left")
+    return out.assign(column=out["column"].map(label))
 
 
 def tidy(results: dict[str, TwfeResult], table: str = "table7") -> pd.DataFrame:
     """Rows for the estimates file (one per column × term)."""
     return pd.concat([r.tidy(table, col) for col, r in results.items()], ignore_index=True)
+
+
+def table7_display(results: dict[str, TwfeResult], reported: pd.DataFrame, columns: list[str],
+                   terms: tuple[str, ...] = ("DID", "period", "treat", "Constant")) -> pd.DataFrame:
+    """Display frame of some of Table 7's `columns`, oxide formulas with subscripts (`label`).
+
+    When at least one of our columns has an identified DID: the paper's values beside ours
+    (`regression_table`). Otherwise the paper's values alone (`paper_table`) and one last row "ours"
+    that says, per column, "not estimable" (fitted, no DID) or "no prices in this build"."""
+    present = {c: results[c] for c in columns if c in results}
+    if any(bool(r.term("DID")["identified"]) for r in present.values()):
+        frame = regression_table(present, list(terms), reported=reported)
+    else:
+        frame = paper_table(reported, columns, list(terms))
+        ours = {c: "not estimable" if c in present else "no prices in this build" for c in columns}
+        frame = pd.concat([frame, pd.DataFrame([{"": "ours", **ours}])], ignore_index=True)
+    return frame.rename(columns=label)
 
 
 def window(oxides: pd.DataFrame, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:

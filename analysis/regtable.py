@@ -3,10 +3,11 @@
 Two public functions are shared by every estimation chapter:
 
 * `regression_table` — the display frame of a regression table as journals print it: per term a
-  coefficient row (with stars) and a standard-error row (in parentheses), then N, R², unit FE and
-  year FE; optionally the paper's printed values beside ours, column by column.
+  coefficient row (with stars) and a standard-error row (in parentheses), then N, R², mineral FE
+  and year FE; optionally the paper's printed values beside ours, column by column.
 * `comparison_frame` — the same numbers in long form (one row per column × term) with the
-  difference, whether the signs agree and whether both are significant at 5%, for prose and tests.
+  difference, whether the signs agree and whether both are significant at 5%, for prose and tests;
+  `agreement_table` and `agreement_sentence` summarise it for the reader.
 
 Formatting: our numbers with 3 decimals (3 significant digits when |x| < 0.01); the paper's as
 printed (`value_text` of `data/paper/reported_values.csv`, normalised to ASCII minus and e-notation). A term our design cannot
@@ -21,8 +22,11 @@ import pandas as pd
 
 from .twfe import TwfeResult, stars
 
-FE_ROWS = {"individual_fe": "unit FE", "time_fe": "year FE"}
+FE_ROWS = {"individual_fe": "mineral FE", "time_fe": "year FE"}
 LABEL = ""  # name of the row-label column of the display frame
+# one-line table note of the estimation chapters; the full statement (twfe.VARIANCE_NOTE) is in the baseline chapter
+SE_NOTE = ("Standard errors in parentheses, clustered by mineral (CR1); stars \\* p < 0.10, \\*\\* p < 0.05, "
+           "\\*\\*\\* p < 0.01 from t(G − 1); the estimator and its caveats: @sec-baseline-inference.")
 
 
 def fmt_number(x: float) -> str:
@@ -109,13 +113,20 @@ def _paper_column(reported: pd.DataFrame, column: str, terms: list[str], fe_rows
     return cells
 
 
+def _row_labels(terms: list[str], fe_rows: bool) -> list[str]:
+    labels = []
+    for term in terms:
+        labels += [term, ""]
+    return labels + ["N", "R²"] + (list(FE_ROWS.values()) if fe_rows else [])
+
+
 def regression_table(results: dict[str, TwfeResult], terms: list[str], *, reported: pd.DataFrame | None = None,
                      table: str | None = None, fe_rows: bool = True) -> pd.DataFrame:
     """A paper-style display frame of regressions `results` (column label -> result).
 
     Rows: for each of `terms` a coefficient row (estimate + stars from the result's p-value) and a
     standard-error row "(se)"; a term the design cannot identify shows its note ("not identified
-    (...)"), a term absent from a column is blank. Then rows "N", "R²" and, if `fe_rows`, "unit FE"
+    (...)"), a term absent from a column is blank. Then rows "N", "R²" and, if `fe_rows`, "mineral FE"
     and "year FE" (yes/no). The first column (named "") holds the row labels; the others are the keys
     of `results` in order.
 
@@ -128,17 +139,21 @@ def regression_table(results: dict[str, TwfeResult], terms: list[str], *, report
         reported = read_reported(table)
     if reported is not None and table is not None and "table" in reported.columns:
         reported = reported[reported["table"] == table]
-    labels = []
-    for term in terms:
-        labels += [term, ""]
-    labels += ["N", "R²"] + (list(FE_ROWS.values()) if fe_rows else [])
-    frame = {LABEL: labels}
+    frame = {LABEL: _row_labels(terms, fe_rows)}
     for column, result in results.items():
         if reported is None:
             frame[column] = _our_column(result, terms, fe_rows)
         else:
             frame[f"{column} paper"] = _paper_column(reported, column, terms, fe_rows)
             frame[f"{column} ours"] = _our_column(result, terms, fe_rows)
+    return pd.DataFrame(frame)
+
+
+def paper_table(reported: pd.DataFrame, columns: list[str], terms: list[str], fe_rows: bool = True) -> pd.DataFrame:
+    """The paper's printed values alone, in the layout of `regression_table` (one column per entry of
+    `columns`, named as in the paper); for tables where none of our columns has a number to show."""
+    frame = {LABEL: _row_labels(terms, fe_rows)}
+    frame.update({c: _paper_column(reported, c, terms, fe_rows) for c in columns})
     return pd.DataFrame(frame)
 
 
@@ -194,31 +209,52 @@ def _cells(frame: pd.DataFrame) -> str:
     return ", ".join(f"{t} {c}" for c, t in zip(frame["column"], frame["term"])) or "none"
 
 
-def agreement_summary(comparison: pd.DataFrame) -> str:
-    """Markdown bullets from `comparison_frame`: where signs agree, where significance at 5% agrees,
-    and which of the paper's coefficients we cannot compare (not identified / not estimated).
+SIGNIFICANCE = ("in both", "only in the paper", "only in ours", "in neither")
 
-    Significance agrees when both are significant at 5% or neither is (paper: stars ≥ 2; ours p < 0.05).
-    """
+
+def _significance(comparison: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The comparable rows (a number on both sides) and, per row, where it is significant at 5%."""
     both = comparison[comparison["same sign"] != "n/a"]
     paper_sig = both["paper stars"].str.len() >= 2
     ours_sig = both["our stars"].str.len() >= 2
-    lines = [
-        f"- **Sign**: the same in {int((both['same sign'] == 'yes').sum())} of {len(both)} comparable "
-        f"coefficients ({_cells(both[both['same sign'] == 'yes'])}); opposite in "
-        f"{_cells(both[both['same sign'] == 'no'])}.",
-        f"- **Significance at 5%**: both significant with the same sign in "
-        f"{_cells(both[paper_sig & ours_sig & (both['same sign'] == 'yes')])}; both significant but with "
-        f"opposite signs in {_cells(both[paper_sig & ours_sig & (both['same sign'] == 'no')])}; "
-        f"neither in {_cells(both[~paper_sig & ~ours_sig])}; only the paper's in "
-        f"{_cells(both[paper_sig & ~ours_sig])}; only ours in {_cells(both[~paper_sig & ours_sig])}.",
-    ]
+    where = np.select([paper_sig & ours_sig, paper_sig, ours_sig], SIGNIFICANCE[:3], SIGNIFICANCE[3])
+    return both, pd.Series(where, index=both.index)
+
+
+def agreement_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Sign × significance of every coefficient that both sides report, from `comparison_frame`.
+
+    Rows "same sign" and "opposite sign"; columns "significant at 5% in both", "... only in the paper",
+    "... only in ours", "... in neither" (paper: two or more stars; ours: p < 0.05); each cell lists the
+    coefficients as "term (column)", or "–" when there are none.
+    """
+    both, where = _significance(comparison)
+    rows = []
+    for sign, label in (("yes", "same sign"), ("no", "opposite sign")):
+        row = {"": label}
+        for sig in SIGNIFICANCE:
+            cells = both[(both["same sign"] == sign) & (where == sig)]
+            row[f"significant at 5% {sig}"] = _cells(cells).replace("none", "–")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def agreement_sentence(comparison: pd.DataFrame) -> str:
+    """One plain sentence from `comparison_frame`: how many of the paper's coefficients we can compare,
+    how many share the sign and how many are significant at 5% in both with that sign; plus the
+    coefficients we cannot compare and why."""
+    both, where = _significance(comparison)
+    printed = comparison[comparison["paper coef"].notna()]
+    same = int((both["same sign"] == "yes").sum())
+    agree = int(((both["same sign"] == "yes") & (where == SIGNIFICANCE[0])).sum())
+    text = (f"Of the paper's {len(printed)} coefficient{'' if len(printed) == 1 else 's'} in this comparison, "
+            f"{len(both)} can be set beside one of ours: {same} of them with the same sign, and {agree} "
+            f"{'is' if agree == 1 else 'are'} significant at 5% in both with the same sign.")
     gone = comparison[(comparison["same sign"] == "n/a") & comparison["paper coef"].notna()]
     if len(gone):
         reasons = gone.groupby(gone["our note"].replace("", "no number"), sort=False)
-        lines.append("- **Not comparable** (the paper prints a number, we do not): "
-                     + "; ".join(f"{_cells(g)}: {why}" for why, g in reasons) + ".")
-    return "\n".join(lines)
+        text += " We have no number for " + "; for ".join(f"{_cells(g)}: {why}" for why, g in reasons) + "."
+    return text
 
 
 def paper_inference_check(reported: pd.DataFrame, df: int) -> pd.DataFrame:

@@ -109,6 +109,18 @@ def test_values_and_differences(audited):
     assert cell(audited, "table7", "(1) Nd2O3", "DID")["ours_text"] == "no public series before 2006 (not estimable)"
 
 
+def test_ours_at_the_chapters_precision_whatever_the_paper_prints():
+    reported = pd.DataFrame([("table5", "(1)", "GDPG", "coef", 4.18, "4.18*"), ("table5", "(1)", "GDPG", "stars", 1, "*"),
+                             ("table5", "(1)", "GDPG", "se", 0.0443, "(0.044 3)"),
+                             ("table5", "(1)", "R-squared", "r2", 0.97, "0.97")],
+                            columns=["table", "column", "row", "statistic", "value", "value_text"])
+    ours = pd.DataFrame([est("table5", "(1)", "GDPG", 4.17934, 0.26159, 0.2, r2=0.91234)], columns=COLUMNS)
+    audited = audit.audit(reported, ours, None)
+    row = cell(audited, "table5", "(1)", "GDPG")
+    assert row["paper_text"] == "4.18* (0.0443)" and row["ours_text"] == "4.179 (0.262)"
+    assert cell(audited, "table5", "(1)", "R²", "r2")["ours_text"] == "0.912"
+
+
 def test_missing_table_is_not_computed_and_still_listed():
     ests = our_estimates()
     audited = audit.audit(reported_rows(), ests[ests["table"] != "table7"], None)
@@ -120,9 +132,9 @@ def test_missing_table_is_not_computed_and_still_listed():
 
 
 def test_summary_counts(audited):
-    counts = audit.summary(audited).set_index("table")
+    counts = audit.summary(audited).set_index("the paper's table")
     assert counts.loc["all tables", "total"] == len(audited)
-    assert counts.loc["Table 3", "same"] == 3 and counts.loc["Table 3", "inference convention"] == 1
+    assert counts.loc["Table 3 (表3)", "same"] == 3 and counts.loc["Table 3 (表3)", "inference convention"] == 1
     assert list(counts.columns[:-1]) == [r for r in audit.REASONS if r in counts.columns]
 
 
@@ -145,6 +157,6 @@ def test_map_names_real_functions():
 
 
 def test_table_map_says_which_estimates_are_saved():
-    frame = audit.table_map({"table2", "table6"}).set_index("table")
-    assert frame.loc["Table 6", "estimates saved"] == "yes" and frame.loc["Table 7", "estimates saved"] == "no"
-    assert frame.loc["Table 7", "chapter"] == "@sec-heterogeneity"
+    frame = audit.table_map({"table2", "table6"}).set_index("the paper's table")
+    assert frame.loc["Table 6 (表6)", "estimates saved"] == "yes" and frame.loc["Table 7 (表7)", "estimates saved"] == "no"
+    assert frame.loc["Table 7 (表7)", "chapter"] == "@sec-heterogeneity"

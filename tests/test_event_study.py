@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from analysis import event_study as es
+from analysis.descriptives import year_ranges
 from analysis.twfe import simulate_panel
 
 # a planted path: nothing before 2006, then growing and flat from k = 12 on (so the end bin is exact)
@@ -55,6 +56,10 @@ def test_paper_dummies_and_pooled_reference():
     assert data[list(es.PAPER_TERMS)].sum().eq(5).all()                 # one year × 5 treated units
     pooled = es.pooled_reference_years(panel, "y")
     assert 2005 in pooled and 2010 in pooled and 2003 not in pooled and len(pooled) == 24 - 6
+    gappy = panel.assign(y=panel["y"].where(~((panel["treat"] == 1) & (panel["year"] >= 2021))))
+    observed, design = es.pooled_reference_years(gappy, "y"), es.pooled_reference_years(gappy, None)
+    assert year_ranges(design, "–", " and ") == "1999–2002, 2005 and 2010–2022"
+    assert year_ranges(observed, "–", " and ") == "1999–2002, 2005 and 2010–2020"
 
 
 def test_full_bins_layout():

@@ -93,6 +93,23 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
     assert (window["DID estimable"] == "no").all() and (window["before 2006"] == 0).all()
 
 
+def test_table7_display_paper_only_when_nothing_is_estimable(panel):
+    reported = pd.DataFrame([("(1) Nd2O3", "DID", "coef", 1.351, "1.351***"), ("(1) Nd2O3", "DID", "stars", 3, "***"),
+                             ("(1) Nd2O3", "DID", "se", 0.197, "(0.197)"), ("(2) CeO2", "DID", "coef", 0.715, "0.715**"),
+                             ("(2) CeO2", "DID", "stars", 2, "**"), ("(2) CeO2", "Observations", "n", 102, "102")],
+                            columns=["column", "row", "statistic", "value", "value_text"])
+    cols = ["(1) Nd2O3", "(2) CeO2", "(3) La2O3"]
+    late = oxides.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5, "CeO2": 0.5}, years=range(2013, 2023)), "x")
+    frame = oxides.table7_display(oxides.table7(panel, late), reported, cols)
+    assert list(frame.columns) == ["", "(1) Nd₂O₃", "(2) CeO₂", "(3) La₂O₃"]      # the paper's columns only
+    assert frame.iloc[0].tolist() == ["DID", "1.351***", "0.715**", ""]
+    assert frame.iloc[-1].tolist() == ["ours", "not estimable", "not estimable", "no prices in this build"]
+    full = oxides.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5}), "x")
+    shown = oxides.table7_display(oxides.table7(panel, full), reported, cols)
+    assert list(shown.columns) == ["", "(1) Nd₂O₃ paper", "(1) Nd₂O₃ ours"]         # an estimate: paper beside ours
+    assert shown.iloc[0, 1] == "1.351***" and float(shown.iloc[0, 2].rstrip("*")) == pytest.approx(0.5, abs=0.1)
+
+
 def test_subset_of_oxides_gives_only_their_columns(panel):
     two = oxides.validate_oxides(simulate_oxides(panel, {"CeO2": 0.3, "Tb4O7": 1.0}), "x")
     assert list(oxides.table7(panel, two)) == ["(2) CeO2", "(6) Tb4O7"]
@@ -155,7 +172,24 @@ def test_china_daily_reader_and_public_series(tmp_path):
     assert ce.to_dict() == {2013: 20.0, 2014: 10.0}
     assert not series["used"].any()  # a toy source is not one of PUBLIC_SOURCES
     cov = oxides.coverage(series)
-    assert list(cov["oxide"]) == ["Nd2O3", "CeO2"] and (cov["before 2006"] == 0).all()
+    assert list(cov["oxide"]) == ["Nd₂O₃", "CeO₂"] and (cov["before 2006"] == 0).all()
+    assert (cov["used in Table 7"] == "no (alternative)").all()
+
+
+def test_coverage_marks_an_unverifiable_input_as_illustrative():
+    series = pd.DataFrame({"oxide": ["Tb4O7", "Tb4O7", "Nd2O3"], "year": [2021, 2022, 2013], "price": [1.0, 2.0, 3.0],
+                           "unit": "u", "source": ["usgs_myb2022_rare_earths"] * 2 + ["china_oxide_prices_daily"],
+                           "series": ["Terbium", "Terbium", "nd"], "used": True})
+    cov = oxides.coverage(series).set_index("oxide")["used in Table 7"]
+    assert cov["Tb₄O₇"] == "yes"
+    assert cov["Nd₂O₃"] == "illustrative only (units and primary source unknown)"
+
+
+@pytest.mark.parametrize("text, shown", [("(1) Nd2O3", "(1) Nd₂O₃"), ("(4) PrNd oxide ours", "(4) Pr-Nd oxide ours"),
+                                         ("PrNd", "Pr-Nd oxide"), ("Pr6O11", "Pr₆O₁₁"), ("CR4", "CR4"),
+                                         ("(2) CeO2 paper", "(2) CeO₂ paper")])
+def test_label_subscripts_formulas_only(text, shown):
+    assert oxides.label(text) == shown
 
 
 def test_china_daily_reader_rejects_a_unit_jump(tmp_path):

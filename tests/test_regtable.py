@@ -3,9 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.regtable import (agreement_summary, comparison_frame, fmt_number, fmt_paper, inference_counts,
-                               paper_inference_check,
-                               regression_table)
+from analysis.regtable import (agreement_sentence, agreement_table, comparison_frame, fmt_number, fmt_paper,
+                               inference_counts, paper_inference_check, regression_table)
 from analysis.twfe import fit_twfe, simulate_panel, stars
 
 
@@ -34,7 +33,7 @@ def paper_rows():
 def test_rows_cells_and_not_identified(results):
     frame = regression_table(results, ["DID", "G", "X"])
     assert list(frame.columns) == ["", "(1)", "(2)"]
-    assert list(frame[""]) == ["DID", "", "G", "", "X", "", "N", "R²", "unit FE", "year FE"]
+    assert list(frame[""]) == ["DID", "", "G", "", "X", "", "N", "R²", "mineral FE", "year FE"]
     did = results["(2)"].term("DID")
     assert frame.loc[0, "(2)"] == fmt_number(did["estimate"]) + stars(did["p"])
     assert frame.loc[1, "(2)"] == f"({fmt_number(did['se'])})"
@@ -85,15 +84,48 @@ def test_comparison_frame(results):
     assert comp.loc[("(2)", "X"), "same sign"] == "n/a"   # ours only
 
 
-def test_agreement_summary(results):
+def comparison_rows():
+    """A comparison_frame with one coefficient in each sign × significance cell that matters."""
+    rows = [("(1)", "DID", 0.5, "***", 0.4, "**", "yes"),     # same sign, both significant
+            ("(2)", "DID", 0.5, "**", 0.4, "*", "yes"),       # same sign, only the paper's (ours * is 10%)
+            ("(3)", "DID", 0.5, "", -0.4, "***", "no"),       # opposite sign, only ours
+            ("(4)", "DID", 0.5, "*", -0.4, "", "no"),         # opposite sign, neither at 5%
+            ("(2)", "LNGDP", 1.0, "**", np.nan, "", "n/a")]   # not comparable
+    frame = pd.DataFrame(rows, columns=["column", "term", "paper coef", "paper stars", "our coef", "our stars",
+                                        "same sign"])
+    frame["our note"] = ["", "", "", "", "not identified (collinear with year FE)"]
+    return frame
+
+
+def test_agreement_table_places_each_coefficient_once():
+    table = agreement_table(comparison_rows()).set_index("")
+    assert list(table.index) == ["same sign", "opposite sign"]
+    assert list(table.columns) == ["significant at 5% in both", "significant at 5% only in the paper",
+                                   "significant at 5% only in ours", "significant at 5% in neither"]
+    assert table.loc["same sign", "significant at 5% in both"] == "DID (1)"
+    assert table.loc["same sign", "significant at 5% only in the paper"] == "DID (2)"
+    assert table.loc["opposite sign", "significant at 5% only in ours"] == "DID (3)"
+    assert table.loc["opposite sign", "significant at 5% in neither"] == "DID (4)"
+    assert table.loc["same sign", "significant at 5% in neither"] == "–"
+    assert "LNGDP" not in table.to_string()
+
+
+def test_agreement_sentence_counts_and_names_what_is_missing():
+    text = agreement_sentence(comparison_rows())
+    assert text.startswith("Of the paper's 5 coefficients in this comparison, 4 can be set beside one of ours: "
+                           "2 of them with the same sign, and 1 is significant at 5% in both with the same sign.")
+    assert text.endswith("We have no number for LNGDP (2): not identified (collinear with year FE).")
+
+
+def test_agreement_from_fitted_results(results):
     tidy = pd.concat([r.tidy("tableX", k) for k, r in results.items()])
     comp = comparison_frame(tidy, paper_rows(), ["DID", "G"])
-    text = agreement_summary(comp)
-    ours1 = results["(1)"].term("DID")
-    same = "DID (1)" if ours1["estimate"] > 0 else "none"
-    assert f"the same in {int(ours1['estimate'] > 0)} of 2 comparable coefficients ({same})" in text
-    assert "opposite in DID (2)" in text or "opposite in DID (1), DID (2)" in text
-    assert "G (2): not identified (collinear with year FE)" in text
+    table = agreement_table(comp).set_index("")
+    # planted effect +0.8 with little noise: our column (2) DID is positive and significant, the paper's
+    # -0.0129 has no star, so it sits in "opposite sign, only ours"
+    assert results["(2)"].term("DID")["p"] < 0.05
+    assert "DID (2)" in table.loc["opposite sign", "significant at 5% only in ours"]
+    assert "G (2): not identified (collinear with year FE)" in agreement_sentence(comp)
 
 
 def test_paper_inference_check():
