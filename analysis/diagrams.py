@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-from .narrative import SHARE_ITEMS, china_events, halfwidth, lower_bound
+from .narrative import INSTRUMENTS, SHARE_ITEMS, china_events, halfwidth, lower_bound
 
 RC = {"font.family": ["DejaVu Sans", "Noto Sans CJK SC"], "axes.unicode_minus": False}
 
@@ -55,18 +58,30 @@ def cjk(func):
     return wrapper
 
 
+def legend_groups(instruments) -> dict[str, tuple[str, str]]:
+    """Colour group → (legend label, colour) for the instruments present, in GROUPS order.
+
+    The label names every instrument of the group with the words of the policy table's instrument
+    column (narrative.INSTRUMENTS), so the legend and the table use the same categories."""
+    present = [i for i in GROUPS if i in set(instruments)]
+    out: dict[str, tuple[str, str]] = {}
+    for group in dict.fromkeys(GROUPS[i][0] for i in present):
+        members = [INSTRUMENTS[i] for i in present if GROUPS[i][0] == group]
+        label = members[0] if len(members) == 1 else f"{group}: {', '.join(members)}"
+        out[group] = (label, next(GROUPS[i][1] for i in present if GROUPS[i][0] == group))
+    return out
+
+
 @cjk
 def policy_timeline(events: pd.DataFrame, policy_year: int = 2006) -> plt.Figure:
     """One row per dated Chinese policy event or WTO step, placed at its date; shaded: the WTO dispute."""
     ev = china_events(events)
     n = len(ev)
-    fig, ax = plt.subplots(figsize=(9, 0.27 * n + 1.4))
+    groups = legend_groups(ev["instrument"])
+    fig, ax = plt.subplots(figsize=(9, 0.27 * n + 2.6))
     y = list(range(n))[::-1]
-    seen = set()
     for yi, (_, row) in zip(y, ev.iterrows()):
-        group, colour = GROUPS[row["instrument"]]
-        ax.plot(row["when"], yi, "o", color=colour, ms=7, label=None if group in seen else group)
-        seen.add(group)
+        ax.plot(row["when"], yi, "o", color=GROUPS[row["instrument"]][1], ms=7)
         ax.hlines(yi, ev["when"].min() - 1, row["when"], color="#dddddd", lw=0.6, zorder=0)
     wto = ev[ev["instrument"] == "wto_case"]["when"]
     if len(wto) > 1:
@@ -81,10 +96,15 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = 2006) -> plt.Figure
     ax.set_ylim(-0.8, n + 1.2)
     ax.set_xlim(ev["when"].min() - 1, ev["when"].max() + 1)
     ax.set_xlabel("year")
-    ax.legend(fontsize=8, loc="lower left", frameon=False, title="instrument", title_fontsize=8)
+    handles = [Line2D([], [], ls="", marker="o", ms=7, color=colour, label=textwrap.fill(label, 52))
+               for label, colour in groups.values()]
+    rows = math.ceil(len(handles) / 2) + sum(h.get_label().count("\n") for h in handles) / 2
+    legend_height = (0.3 + 0.2 * rows) / fig.get_figheight()
+    fig.legend(handles=handles, fontsize=8, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=2, frameon=False,
+               title="instrument (as in the table)", title_fontsize=8, alignment="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, legend_height, 1, 1))
     return fig
 
 
@@ -100,8 +120,12 @@ def quota_chart(quotas: pd.DataFrame, policy_year: int = 2006) -> plt.Figure:
     """China's rare-earth export quotas by year (thousand tonnes), with the change on the previous year."""
     q = quotas.sort_values("year").reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 4))
-    colours = ["#7570b3" if y < policy_year else "#d95f02" for y in q["year"]]
-    ax.bar(q["year"], q["quota_t"] / 1000, color=colours, width=0.7)
+    colours = {True: "#7570b3", False: "#d95f02"}
+    before = q["year"] < policy_year
+    for flag, label in [(True, f"before the mining quota (to {policy_year - 1})"),
+                        (False, f"mining quota in force ({policy_year} on)")]:
+        part = q[before == flag]
+        ax.bar(part["year"], part["quota_t"] / 1000, color=colours[flag], width=0.7, label=label)
     change = q["quota_t"].pct_change() * 100
     ax.set_ylim(0, q["quota_t"].max() / 1000 * 1.3)
     for (_, row), c in zip(q.iterrows(), change):
@@ -113,6 +137,7 @@ def quota_chart(quotas: pd.DataFrame, policy_year: int = 2006) -> plt.Figure:
     ax.set_xticks(q["year"])
     ax.set_xlabel("year")
     ax.set_ylabel("export quota (thousand t)")
+    ax.legend(fontsize=8, loc="upper right", frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
@@ -150,7 +175,8 @@ def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
                        fontsize=8)
     ax.set_xlim(0, 110)
     ax.set_xlabel("percent")
-    handles = [Patch(color="#1b9e77", label="stated in seed 000"), Patch(color="#7570b3", label="stated in seed 001"),
+    handles = [Patch(color="#1b9e77", label="stated in the paper (seed 000)"),
+               Patch(color="#7570b3", label="stated in the case study (seed 001)"),
                Patch(facecolor="white", edgecolor="grey", hatch="//", label="lower bound (以上)")]
     ax.legend(handles=handles, fontsize=8, loc="upper right")
     for side in ("top", "right"):
@@ -201,7 +227,7 @@ def mechanism_diagram(hypotheses: pd.DataFrame) -> plt.Figure:
     _arrow(ax, (0.91, top), (0.91, mid + 0.1), colour="#c0504d")
     ax.text(0.5, top + 0.015, f"H1: {h.loc['H1', 'mechanism']} raises the price (total effect of "
             f"{h.loc['H1', 'channel_variable']} on LNPRI)", ha="center", va="bottom", fontsize=8.5, color="#c0504d")
-    ax.text(0.5, 0.02, "Schematic after seed 000 §三; arrows are hypothesised effects, not estimates.",
+    ax.text(0.5, 0.02, "Schematic after the paper (seed 000 §三); arrows are hypothesised effects, not estimates.",
             ha="center", fontsize=7.5, color="grey")
     return fig
 
@@ -230,26 +256,59 @@ def shifted(curve: tuple[float, float], direction: int, size: float, kind: str) 
     return intercept + sign * direction * size * slope, slope
 
 
+def _segment_distance(point, a, b) -> float:
+    """Distance from `point` to the segment a–b (display coordinates)."""
+    p, a, b = (np.asarray(v, dtype=float) for v in (point, a, b))
+    ab = b - a
+    t = 0.0 if not ab.any() else float(np.clip(np.dot(p - a, ab) / np.dot(ab, ab), 0, 1))
+    return float(np.linalg.norm(p - (a + t * ab)))
+
+
+def free_spot(ax, point, segments, radius: float = 16, steps: int = 24) -> tuple[float, float]:
+    """The place at `radius` points around `point` (data) farthest from every segment: where a label
+    next to a point touches no line. Returns data coordinates."""
+    to_px, to_data = ax.transData.transform, ax.transData.inverted().transform
+    r = radius * ax.figure.dpi / 72
+    centre = to_px(point)
+    segs = [(to_px(a), to_px(b)) for a, b in segments]
+    best, best_gap = centre, -1.0
+    for angle in np.linspace(0, 2 * np.pi, steps, endpoint=False):
+        spot = centre + r * np.array([np.cos(angle), np.sin(angle)])
+        gap = min(_segment_distance(spot, a, b) for a, b in segs)
+        if gap > best_gap:
+            best, best_gap = spot, gap
+    return tuple(to_data(best))
+
+
 def _draw_market(ax, shifts: dict, size: dict = None, demand=(11.0, 1.0), supply=(3.0, 1.0)):
     # unequal shift sizes (arbitrary, schematic) so that the two equilibria differ in quantity too
     size = size or {"supply": 2.5, "demand": 1.5}
     new_demand = shifted(demand, shifts["demand"], size["demand"], "demand")
     new_supply = shifted(supply, shifts["supply"], size["supply"], "supply")
+    ax.set_xlim(0, 9.5)
+    ax.set_ylim(0, 15)
     q = [0.5, 8.5]
+    segments = []
     for (ia, ib), style, name in [(demand, "-", "D"), (new_demand, "--", "D′")]:
         ax.plot(q, [ia - ib * x for x in q], style, color="#c0504d")
         ax.text(q[1], ia - ib * q[1], f" {name}", color="#c0504d", va="center", fontsize=9)
+        segments.append(((q[0], ia - ib * q[0]), (q[1], ia - ib * q[1])))
     for (ic, idd), style, name in [(supply, "-", "S"), (new_supply, "--", "S′")]:
         ax.plot(q, [ic + idd * x for x in q], style, color="#44546a")
         ax.text(q[1], ic + idd * q[1], f" {name}", color="#44546a", va="center", fontsize=9)
-    for (qq, pp), lab in [(equilibrium(demand, supply), "0"), (equilibrium(new_demand, new_supply), "1")]:
+        segments.append(((q[0], ic + idd * q[0]), (q[1], ic + idd * q[1])))
+    points = [equilibrium(demand, supply), equilibrium(new_demand, new_supply)]
+    for qq, pp in points:
+        segments += [((0, pp), (qq, pp)), ((qq, pp), (qq, 0))]
+    left = min(p[0] for p in points)
+    for (qq, pp), lab in zip(points, "01"):
         ax.plot([qq], [pp], "ko", ms=5)
         ax.plot([0, qq, qq], [pp, pp, 0], ":", color="grey", lw=0.9)
-        ax.text(qq + 0.15, pp + 0.2, f"E{lab}", fontsize=9)
+        ax.text(*free_spot(ax, (qq, pp), segments), f"E{lab}", fontsize=9, ha="center", va="center")
         ax.text(0.05, pp, f"P{lab}", fontsize=9, va="bottom")
-        ax.text(qq, 0.1, f"Q{lab}", fontsize=9, ha="left")
-    ax.set_xlim(0, 9.5)
-    ax.set_ylim(0, 15)
+        # the quantity labels point away from each other, so close equilibria do not make them touch
+        away = qq == left and qq != max(p[0] for p in points)
+        ax.text(qq + (-0.08 if away else 0.08), 0.1, f"Q{lab}", fontsize=9, ha="right" if away else "left")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("quantity of rare earths supplied / demanded")
@@ -290,7 +349,8 @@ def paradigm_model(categories: pd.DataFrame) -> plt.Figure:
     _arrow(ax, (0.655, mid), (0.73, mid))
     ax.text(0.5, 0.985, "core category 核心范畴: 稀土战略演化路径 (evolution path of rare-earth strategy)",
             ha="center", va="top", fontsize=9.5)
-    ax.text(0.5, 0.0, "Main and sub-categories from seed 001 表2; their roles from §1.4.3 (1)–(3).",
+    ax.text(0.5, 0.0, "Main and sub-categories from the case study (seed 001 表2); their roles from its "
+            "§1.4.3 (1)–(3).",
             ha="center", fontsize=7.5, color="grey")
     return fig
 

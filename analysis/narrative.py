@@ -45,7 +45,8 @@ class Spec:
 SPECS = {
     "policy_events": Spec("policy_events.csv", (
         "event_id", "date", "date_note", "issuing_body_zh", "issuing_body_en", "instrument", "title_zh", "title_en",
-        "doc_number", "what_changed", "country", "seed_category_zh", "source", "note", "label_en", "bib_key"),
+        "doc_number", "document_note", "what_changed", "country", "seed_category_zh", "source", "note", "label_en",
+        "bib_key"),
         ("event_id",)),
     "export_quotas": Spec("export_quotas.csv", ("year", "quota_t", "value_as_printed", "unit_as_printed", "source",
                                                 "note"), ("year",), ("year", "quota_t")),
@@ -196,10 +197,12 @@ def china_events(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _document(row) -> str:
+    """Title (and number) of the document as the source prints it, then any note on it, then the citation."""
     title = halfwidth(row["title_zh"]) if row["title_zh"] else ""
     if row["doc_number"] and row["doc_number"] not in title:
         title = f"{title} ({row['doc_number']})" if title else row["doc_number"]
-    return (title or "—") + _cite(row["bib_key"])
+    note = f" ({row['document_note']})" if row.get("document_note") else ""
+    return (title or "—") + note + _cite(row["bib_key"])
 
 
 def policy_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -375,7 +378,13 @@ def xref(preferred: str, fallback: str = "", defined: set[str] | None = None) ->
         labels = [x.strip() for x in str(spec).split(";") if x.strip()]
         return labels if defined is None else [x for x in labels if x in defined]
     labels = existing(preferred) or existing(fallback)
-    return ", ".join(f"@{x}" for x in labels) if labels else "(not yet in the book)"
+    return and_join([f"@{x}" for x in labels]) if labels else "(not yet in the book)"
+
+
+def and_join(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -389,12 +398,16 @@ VERDICTS = {
     "direction only": "every identified estimate has the paper's sign, none has p < 0.05",
     "contradicted": "none has the paper's sign with p < 0.05, and some have the opposite sign with p < 0.05",
     "not supported": "no estimate has p < 0.05, and some have the opposite sign",
+    "not testable (pre-trend)": "(event studies) a pre-policy coefficient has p < 0.05: treated and control prices "
+                                "already drifted apart before the policy, so the post-policy path cannot be read as "
+                                "its effect",
     "not estimable": "no identified estimate exists in this build",
 }
 OXIDES = {"(1) Nd2O3": ("Nd2O3", "PrNd"), "(2) CeO2": ("CeO2", "LaCe"), "(3) La2O3": ("La2O3", "LaCe"),
           "(4) PrNd oxide": ("PrNd oxide", "PrNd"), "(5) Dy2O3": ("Dy2O3", "heavy"), "(6) Tb4O7": ("Tb4O7", "heavy")}
 EVENT_POST = ["current", "post_1", "post_2", "post_3"]
 EVENT_PRE = ["pre_3", "pre_2"]
+EVENT_TERM = re.compile(r"^(pre|post)_(\d+)$")
 TABLE3_FE = ["(2)", "(3)", "(4)", "(5)"]
 TABLE5 = ["(1)", "(2)", "(3)", "(4)"]
 
@@ -576,41 +589,145 @@ def finding_c1(est, reported, refs) -> dict:
     return {"verdict": both.verdict, "sentence": " ".join(parts)}
 
 
+def event_k(term: str) -> int | None:
+    """Relative year of an event-study term ('pre_3' → −3, 'current' → 0, 'post_2' → 2), else None."""
+    if term == "current":
+        return 0
+    hit = EVENT_TERM.match(str(term))
+    if not hit:
+        return None
+    return int(hit.group(2)) * (-1 if hit.group(1) == "pre" else 1)
+
+
+def event_path(est, table: str, column: str = "(1)") -> pd.DataFrame:
+    """The event-time rows of one column of `table` with their relative year `k`, in order of k."""
+    rows = rows_for(est, table, columns=[column])
+    k = rows["term"].map(event_k)
+    return rows[k.notna()].assign(k=k[k.notna()].astype(int)).sort_values("k").reset_index(drop=True)
+
+
+def path_change(earlier: float, later: float) -> str:
+    """How an event-time coefficient moves from `earlier` to `later`, read from sign and absolute size.
+
+    'Larger' alone would mislead for negative values (−0.4 is above −1.1 but the gap has shrunk), so
+    the phrase names the sign and says whether the absolute size grows or shrinks."""
+    a, b = num(earlier), num(later)
+    if earlier > 0 and later > 0:
+        return f"grows from {a} to {b}" if later > earlier else (
+            f"shrinks from {a} to {b}" if later < earlier else f"stays at {a}")
+    if earlier < 0 and later < 0:
+        if abs(later) < abs(earlier):
+            return f"stays negative but shrinks in absolute value, from {a} to {b} (less negative)"
+        if abs(later) > abs(earlier):
+            return f"stays negative and grows in absolute value, from {a} to {b} (more negative)"
+        return f"stays at {a}"
+    if earlier < 0 < later:
+        return f"turns from negative ({a}) to positive ({b})"
+    if later < 0 < earlier:
+        return f"turns from positive ({a}) to negative ({b})"
+    return f"moves from {a} to {b}"
+
+
+def rising_effect(earlier: float, later: float) -> bool:
+    """The paper's C2 pattern between two event-time coefficients: the later one positive and larger."""
+    return later > 0 and later > earlier
+
+
+def _terms(rows: pd.DataFrame) -> str:
+    return "; ".join(f"{r['term']} {fmt_estimate(r)}" for _, r in rows.iterrows())
+
+
+def _with_p(rows: pd.DataFrame, sign: int) -> list[str]:
+    return [r["term"] for _, r in usable(rows).iterrows()
+            if significant(r) and math.copysign(1, float(r["estimate"])) == sign and float(r["estimate"]) != 0]
+
+
+def _first_to_third(post: pd.DataFrame) -> tuple[str, bool]:
+    """The sentence on current → post_3 and whether it shows the paper's rising effect."""
+    ok = usable(post).set_index("k")
+    if not {0, 3} <= set(ok.index):
+        return "The policy-year or third-year coefficient is not identified, so the path cannot be compared.", False
+    a, b = float(ok.loc[0, "estimate"]), float(ok.loc[3, "estimate"])
+    return (f"From the policy year to three years after, the coefficient {path_change(a, b)}.",
+            rising_effect(a, b))
+
+
+def _event_evidence(path: pd.DataFrame) -> dict:
+    """Tally, rising check and significant pre-policy terms of one event-study path (reference k = −1)."""
+    post, pre = path[path["k"] >= 0], path[path["k"] <= -2]
+    change, rises = _first_to_third(post)
+    return {"post": post, "pre": pre, "tally": tally(post), "change": change, "rises": rises,
+            "pre_sig": [r["term"] for _, r in usable(pre).iterrows() if significant(r)]}
+
+
+def _signed_counts(post: pd.DataFrame) -> str:
+    pos, neg = _with_p(post, 1), _with_p(post, -1)
+    text = f"{len(pos)} of {len(usable(post))} post-policy coefficients are positive with p < {ALPHA:g}"
+    text += f" ({', '.join(pos)})" if pos else ""
+    return text + (f" and {len(neg)} negative with p < {ALPHA:g} ({', '.join(neg)})" if neg else "")
+
+
+def _pre_text(ev: dict) -> str:
+    pre = usable(ev["pre"])
+    if pre.empty:
+        return "no pre-policy coefficient is identified"
+    if ev["pre_sig"]:
+        return (f"{len(ev['pre_sig'])} of {len(pre)} pre-policy coefficients have p < {ALPHA:g} "
+                f"({', '.join(ev['pre_sig'])})")
+    return f"none of the {len(pre)} pre-policy coefficients has p < {ALPHA:g}"
+
+
+def _event_verdict(ev: dict) -> str:
+    if ev["tally"].n == 0:
+        return "not estimable"
+    if ev["pre_sig"]:
+        return "not testable (pre-trend)"
+    verdict = ev["tally"].verdict
+    return "partly supported" if verdict == "supported" and not ev["rises"] else verdict
+
+
 def finding_c2(est, reported, refs) -> dict:
-    """C2: event-time coefficients positive after 2006, rising to post_3, pre-period ones insignificant."""
-    ref = refs["table4"]
-    rows = rows_for(est, "table4", columns=["(1)"])  # column (1): the paper's specification
-    if rows.empty:
-        return {"verdict": "not estimable", "sentence": _absent("table4", ref)}
-    post = rows[rows["term"].isin(EVENT_POST)]
-    t = tally(post)
-    if t.n == 0:
-        return {"verdict": "not estimable",
-                "sentence": f"No post-policy coefficient in {ref} is identified: {_why_not(post)}."}
-    ok = usable(post).drop_duplicates("term").set_index("term")
-    paper = {term: _paper(reported, "table4", "(1)", term) for term in EVENT_POST}
+    """C2: positive event-time effects after 2006 that grow with time, no pre-trend.
+
+    The verdict rests on the full event study (`table4_full`, reference k = −1). The paper's truncated
+    specification (`table4`) is reported beside it but cannot decide: its reference pools pre- and
+    post-policy years. Only when no full event study was saved does the verdict fall back to it."""
+    paper = {term: _paper(reported, "table4", "(1)", term) for term in EVENT_PRE + EVENT_POST}
     paper_text = ", ".join(f"{k} {num(v)}" for k, v in paper.items() if v is not None)
-    ours = "; ".join(f"{term} {fmt_estimate(ok.loc[term])}" for term in EVENT_POST if term in ok.index)
-    grows = ({"current", "post_3"} <= set(ok.index)
-             and float(ok.loc["post_3", "estimate"]) > float(ok.loc["current", "estimate"]))
-    pre = usable(rows[rows["term"].isin(EVENT_PRE)])
-    pre_sig = [r["term"] for _, r in pre.iterrows() if significant(r)]
-    if len(pre):
-        pre_text = ("Before the policy: " + "; ".join(f"{r['term']} {fmt_estimate(r)}" for _, r in pre.iterrows())
-                    + (f", so {', '.join(pre_sig)} has p < {ALPHA:g}." if pre_sig else f", none with p < {ALPHA:g}."))
-    else:
-        pre_text = "No pre-policy coefficient is identified."
-    sentence = (f"The paper's event-time coefficients rise from the policy year on ({paper_text}). In {ref}: {ours}. "
-                f"{t.significant} of {t.n} post-policy coefficients are positive with p < {ALPHA:g}, and the "
-                f"coefficient is {'larger' if grows else 'not larger'} three years after the policy year than in it. "
-                + pre_text)
-    if t.verdict == "supported" and grows and not pre_sig:
-        verdict = "supported"
-    elif t.verdict in ("supported", "partly supported"):
-        verdict = "partly supported"
-    else:
-        verdict = t.verdict
-    return {"verdict": verdict, "sentence": sentence}
+    parts = [f"The paper's event-time coefficients ({paper_text}) rise from the policy year on, and it reads "
+             f"them as an effect that grows with time."] if paper_text else []
+    truncated, full = event_path(est, "table4"), event_path(est, "table4_full")
+    if truncated.empty and full.empty:
+        return {"verdict": "not estimable", "sentence": " ".join(parts + [_absent("table4", refs["table4"])])}
+    if not truncated.empty:
+        ev = _event_evidence(truncated)
+        if ev["tally"].n == 0:
+            parts.append(f"No post-policy coefficient of the truncated specification ({refs['table4']}) is "
+                         f"identified: {_why_not(ev['post'])}.")
+        else:
+            parts.append(f"Re-estimated on the public panel, the paper's truncated specification ({refs['table4']}) "
+                         f"gives {_terms(ev['post'])}: {_signed_counts(ev['post'])}. {ev['change']} "
+                         f"Before the policy, {_pre_text(ev)}; but the reference of this specification pools "
+                         f"pre- and post-policy years ({refs['pooled']}), so it cannot test C2.")
+    if full.empty:
+        ev = _event_evidence(truncated)
+        parts.append(f"No full event study was saved in this build ({refs['table4_full']}), so the verdict rests on "
+                     f"the truncated specification alone.")
+        return {"verdict": _event_verdict(ev), "sentence": " ".join(parts)}
+    ev = _event_evidence(full)
+    if ev["tally"].n == 0:
+        parts.append(f"No post-policy coefficient of the full event study ({refs['table4_full']}) is identified: "
+                     f"{_why_not(ev['post'])}.")
+        return {"verdict": "not estimable", "sentence": " ".join(parts)}
+    post = usable(ev["post"])
+    top = post.loc[post["estimate"].astype(float).idxmax()]
+    largest = (f"the largest is {top['term']} ({num(float(top['estimate']))})." if float(top["estimate"]) > 0
+               else "none is positive.")
+    drift = ", so treated and control prices already drifted apart before it" if ev["pre_sig"] else ""
+    parts.append(f"The full event study ({refs['table4_full']}) measures every year against the year before the "
+                 f"policy (k = −1). Before the policy, {_pre_text(ev)}{drift}. "
+                 f"After it, {_signed_counts(ev['post'])}; {largest} {ev['change']} The verdict rests on this study.")
+    return {"verdict": _event_verdict(ev), "sentence": " ".join(parts)}
 
 
 def mechanism_text(est, reported, column: str, outcome: str, ref: str) -> tuple[str, Tally]:
@@ -672,8 +789,10 @@ def finding_h4(est, reported, refs) -> dict:
 
 
 def _refs(defined: set[str] | None) -> dict[str, str]:
-    wanted = {"table3": ("tbl-table3", "sec-baseline"), "table4": ("tbl-table4; fig-event-study", "sec-event-study"),
-              "table5": ("tbl-table5", "sec-robustness"), "placebo": ("fig-placebo", "sec-robustness"),
+    wanted = {"table3": ("tbl-table3; tbl-table3-cont", "sec-baseline"), "table4": ("tbl-table4", "sec-event-paper"),
+              "table4_full": ("tbl-table4-full; fig-event-study", "sec-event-full"),
+              "pooled": ("sec-event-paper", "sec-event-study"),
+              "table5": ("tbl-table5; tbl-table5-cont", "sec-robustness"), "placebo": ("fig-placebo", "sec-robustness"),
               "table6": ("tbl-table6", "sec-mechanisms"),
               "table7": ("tbl-table7; tbl-table7-light; tbl-table7-heavy", "sec-heterogeneity")}
     return {k: xref(p, f, defined) for k, (p, f) in wanted.items()}

@@ -242,6 +242,36 @@ def test_xref_prefers_existing_tables_and_falls_back_to_sections():
     assert narrative.xref("tbl-a; fig-b", "sec-c", {"tbl-a", "sec-c"}) == "@tbl-a"
     assert narrative.xref("tbl-a; fig-b", "sec-c", {"sec-c"}) == "@sec-c"
     assert narrative.xref("tbl-a", "sec-c", set()) == "(not yet in the book)"
+    assert narrative.xref("tbl-a; tbl-b; fig-c", "", {"tbl-a", "tbl-b", "fig-c"}) == "@tbl-a, @tbl-b and @fig-c"
+
+
+def test_tables_split_over_two_book_tables_are_cited_in_full(data):
+    """The paper's Tables 3 and 5 are split over two book tables each; claims over all their columns cite both."""
+    both = {"tbl-table3", "tbl-table3-cont", "tbl-table5", "tbl-table5-cont"}
+    tested = {r.id: set(r.tested_in.replace(" ", "").split(";")) for r in
+              pd.concat([data["conclusions"], data["hypotheses"]]).itertuples()}
+    assert both <= tested["C1"] and both <= tested["H1"]
+    assert {"tbl-table4-full", "fig-event-study"} <= tested["C2"] and "tbl-table4-full" in tested["H1"]
+    est = frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01]))
+    c1 = by_id(narrative.findings(est, None, {"tbl-table3", "tbl-table3-cont"})).loc["C1", "sentence"]
+    assert "In @tbl-table3 and @tbl-table3-cont, columns (2), (3), (4), (5)" in c1
+
+
+def test_seed001_label_and_entry_are_one_title_without_an_invented_author():
+    text = BIB.read_text(encoding="utf-8")
+    entry = text[text.index("@article{seed001,"):]
+    entry = entry[:entry.index("\n}\n")]
+    assert "shorttitle" not in entry and not re.search(r"^\s*author\s*=", entry, flags=re.M)
+    assert "title = {{[China vs the West: rare-earth strategies]}}" in entry
+
+
+def test_bibliography_has_the_uncertainty_indexes_and_the_mechanism_reference():
+    keys = set(bib_keys())
+    assert {"davis2016", "ahir2022", "baker2016", "epu_data", "wui_data", "song_etal"} <= keys
+    text = BIB.read_text(encoding="utf-8")
+    song = text[text.index("@misc{song_etal,"):]
+    song = song[:song.index("\n}\n")]
+    assert "宋弘等[39]" in song and "year =" not in song and "journal =" not in song  # only what the seed gives
 
 
 # ----------------------------------------------------------------------------- sentence builder
@@ -303,22 +333,83 @@ def test_placebo_summary_is_read(reported):
     assert "average −0.012 (sd 0.200) against the true 0.500" in s and "0.034" in s
 
 
-def event_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7), column="(1)"):
+def event_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7), column="(1)", table="table4"):
     terms = narrative.EVENT_PRE + narrative.EVENT_POST
     values, ps = list(pre) + list(post), list(pre_p) + list(post_p)
-    return [row("table4", column, t, v, p) for t, v, p in zip(terms, values, ps)]
+    return [row(table, column, t, v, p) for t, v, p in zip(terms, values, ps)]
 
 
-def test_c2_supported_needs_rising_significant_post_and_quiet_pre(reported):
+def full_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7)):
+    """A full event study: pre_3, pre_2 (k = −1 omitted), current, post_1.. as saved under table4_full."""
+    terms = ["pre_3", "pre_2"] + ["current"] + [f"post_{k}" for k in range(1, len(post))]
+    return [row("table4_full", "(1)", t, v, p) for t, v, p in zip(terms, list(pre) + list(post),
+                                                                 list(pre_p) + list(post_p))]
+
+
+def test_event_k_reads_relative_years():
+    assert [narrative.event_k(t) for t in ["pre_5", "pre_2", "current", "post_1", "post_12"]] == [-5, -2, 0, 1, 12]
+    assert narrative.event_k("CR4") is None and narrative.event_k("Constant") is None
+
+
+@pytest.mark.parametrize("earlier,later,phrase,rises", [
+    (-1.087, -0.427, "stays negative but shrinks in absolute value, from −1.087 to −0.427 (less negative)", False),
+    (-0.3, -0.9, "stays negative and grows in absolute value, from −0.300 to −0.900 (more negative)", False),
+    (0.2, 1.4, "grows from 0.200 to 1.400", True),
+    (1.4, 0.2, "shrinks from 1.400 to 0.200", False),
+    (-0.5, 0.7, "turns from negative (−0.500) to positive (0.700)", True),
+    (0.5, -0.7, "turns from positive (0.500) to negative (−0.700)", False),
+])
+def test_path_change_reads_sign_and_absolute_size(earlier, later, phrase, rises):
+    assert narrative.path_change(earlier, later) == phrase
+    assert narrative.rising_effect(earlier, later) is rises
+    assert "larger" not in narrative.path_change(earlier, later)
+
+
+def test_c2_verdict_rests_on_the_full_event_study(reported):
+    # the truncated study looks perfect, the full one is flat: the full one decides
+    rows = event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + full_rows([0.1, 0.0, -0.1, 0.05, 0.1], [0.5] * 5)
+    f = by_id(narrative.findings(frame(rows), reported))
+    assert f.loc["C2", "verdict"] == "not supported"
+    s = f.loc["C2", "sentence"]
+    assert "post_3 1.858" in s  # the paper's, from reported_values.csv
+    assert "cannot test C2" in s and "0 of 5 post-policy coefficients are positive" in s
+    assert s.index("@tbl-table4-full") > s.index("(@tbl-table4)")
+    # a rising, significant full path with a quiet pre-period is supported
+    good = frame(full_rows([0.2, 0.5, 0.9, 1.4, 1.6], [0.01] * 5))
+    g = by_id(narrative.findings(good, reported)).loc["C2"]
+    assert g["verdict"] == "supported" and "grows from 0.200 to 1.400" in g["sentence"]
+    assert "largest is post_4 (1.600)" in g["sentence"]
+
+
+def test_c2_negative_path_is_less_negative_not_larger(reported):
+    rows = full_rows([-1.087, -0.876, -0.295, -0.427], [0.01, 0.03, 0.3, 0.001])
+    f = by_id(narrative.findings(frame(rows), reported)).loc["C2"]
+    assert "from −1.087 to −0.427 (less negative)" in f["sentence"] and "larger" not in f["sentence"]
+    assert "0 of 4 post-policy coefficients are positive" in f["sentence"] and "none is positive" in f["sentence"]
+    assert "3 negative with p < 0.05 (current, post_1, post_3)" in f["sentence"]
+    assert f["verdict"] == "contradicted"
+
+
+def test_c2_pre_trend_makes_the_path_untestable(reported):
+    rows = full_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre=(0.8, 0.02), pre_p=(0.01, 0.7))
+    f = by_id(narrative.findings(frame(rows), reported)).loc["C2"]
+    assert f["verdict"] == "not testable (pre-trend)"
+    assert "1 of 2 pre-policy coefficients have p < 0.05 (pre_3)" in f["sentence"]
+    assert f["verdict"] in narrative.VERDICTS
+
+
+def test_c2_falls_back_to_the_truncated_study_and_keeps_column_1(reported):
     good = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4))
     f = by_id(narrative.findings(good, reported))
     assert f.loc["C2", "verdict"] == "supported"
-    assert "post_3 1.400" in f.loc["C2", "sentence"] and "post_3 1.858" in f.loc["C2", "sentence"]
+    assert "post_3 1.400" in f.loc["C2", "sentence"] and "No full event study was saved" in f.loc["C2", "sentence"]
     pre_trend = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre_p=(0.01, 0.7)))
-    assert by_id(narrative.findings(pre_trend, reported)).loc["C2", "verdict"] == "partly supported"
+    assert by_id(narrative.findings(pre_trend, reported)).loc["C2", "verdict"] == "not testable (pre-trend)"
     # a second column (another specification) must not be mixed into the paper's column (1)
     other = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + event_rows([-1, -1, -1, -1], [0.01] * 4, column="(2)"))
     assert by_id(narrative.findings(other, reported)).loc["C2", "verdict"] == "supported"
+    shrinking = frame(event_rows([1.4, 0.9, 0.5, 0.2], [0.01] * 4))
+    assert by_id(narrative.findings(shrinking, reported)).loc["C2", "verdict"] == "partly supported"
 
 
 def test_unidentified_mechanisms_are_named_not_numbered(reported):
@@ -398,7 +489,25 @@ def test_policy_table_keeps_china_and_wto_in_date_order(data):
     dated = t[t["date"] != "n.d."]
     years = dated["date"].str[:4].astype(int)
     assert years.is_monotonic_increasing
-    assert {"E30", "E42", "E43"} <= set(t["id"]) and "E12" not in set(t["id"])  # WTO in, US DOE out
+    assert {"E25", "E42", "E43", "E32", "E33"} <= set(t["id"]) and "E12" not in set(t["id"])  # WTO in, US DOE out
+
+
+def test_each_wto_step_appears_once(data):
+    """Complaint, panel, Appellate Body: one row each (no separate 'China loses' row); compliance = the 2015 acts."""
+    wto = data["policy_events"][data["policy_events"]["instrument"] == "wto_case"]
+    assert list(wto.sort_values("date")["date"]) == ["2012-03", "2014-03", "2014-08"]
+    assert wto["bib_key"].str.len().gt(0).all() and not wto["date"].duplicated().any()
+    abolition = data["policy_events"][data["policy_events"]["instrument"] == "abolition"]
+    assert set(abolition["date"]) == {"2015"} and abolition["what_changed"].str.contains("WTO").all()
+
+
+def test_garbled_title_is_marked_and_the_real_standard_named(data):
+    t = narrative.policy_table(data["policy_events"]).set_index("id")
+    doc = t.loc["E16", "document"]
+    assert "以下‘排除标准’" in doc and "as printed in seed 001" in doc
+    assert "GB 26451—2011 《稀土工业污染物排放标准》" in doc and doc.endswith("[@mep2011standard]")
+    label = data["policy_events"].set_index("event_id").loc["E16", "label_en"]
+    assert "as printed in seed 001" in label
 
 
 # ----------------------------------------------------------------------------- diagrams
@@ -427,10 +536,53 @@ def test_timeline_has_one_row_per_dated_event(data):
     assert any("国发〔2011〕12号" in label for label in labels)
 
 
+def test_timeline_legend_uses_the_table_instrument_words(data):
+    """Every instrument of the policy table appears in the timeline legend, and nothing else does."""
+    fig = diagrams.policy_timeline(data["policy_events"])
+    legend = " ".join(t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts())
+    table = set(narrative.policy_table(data["policy_events"])["instrument"])
+    dated = set(narrative.china_events(data["policy_events"])["instrument"].map(narrative.INSTRUMENTS))
+    assert all(label in legend for label in dated)
+    assert all(label not in legend for label in set(narrative.INSTRUMENTS.values()) - table)
+
+
 def test_quota_chart_bars_are_the_quotas(data):
     fig = diagrams.quota_chart(data["export_quotas"])
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == pytest.approx(list(data["export_quotas"].sort_values("year")["quota_t"] / 1000))
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["before the mining quota (to 2005)", "mining quota in force (2006 on)"]
+
+
+def _extent(text, renderer):
+    return text.get_window_extent(renderer)
+
+
+def test_supply_demand_labels_touch_neither_each_other_nor_the_curves():
+    fig = diagrams.supply_demand_shifts()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        texts = {t.get_text(): _extent(t, renderer) for t in ax.texts}
+        q0, q1 = texts["Q0"], texts["Q1"]
+        assert max(q1.x0 - q0.x1, q0.x0 - q1.x1) * 72 / fig.dpi > 10  # at least 10 pt apart, not touching
+        curves = [line for line in ax.get_lines() if line.get_linestyle() in ("-", "--") and len(line.get_xdata()) == 2]
+        assert len(curves) == 4
+        for name in ("E0", "E1"):
+            box = texts[name]
+            for line in curves:
+                xy = ax.transData.transform(np.column_stack([np.linspace(*line.get_xdata(), 400),
+                                                             np.linspace(*line.get_ydata(), 400)]))
+                inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1))
+                assert not inside.any(), (name, line.get_color())
+
+
+def test_free_spot_moves_away_from_a_line():
+    fig, ax = diagrams.plt.subplots()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    x, y = diagrams.free_spot(ax, (5, 5), [((0, 5), (10, 5))])  # a horizontal line through the point
+    assert abs(y - 5) > 0.5 and abs(x - 5) < 0.2
 
 
 def test_paradigm_model_draws_every_main_category(data):
