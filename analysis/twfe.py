@@ -111,7 +111,7 @@ def identified_regressors(sample: pd.DataFrame, regressors: list[str], *, unit: 
             if only_fe and year_fe and sample.groupby(time)[name].nunique().max() == 1:
                 why = "collinear with year FE"
             elif only_fe and unit_fe and sample.groupby(unit)[name].nunique().max() == 1:
-                why = "collinear with unit FE"
+                why = f"collinear with {unit} FE"
             elif only_fe:
                 why = "collinear with the fixed effects"
             else:

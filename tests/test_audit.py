@@ -51,7 +51,7 @@ def our_estimates():
         est("table7", "(1) Nd2O3", "DID", np.nan, np.nan, np.nan, n=89, identified=False,
             note="no public series before 2006 (not estimable)"),
         est("table7", "(1) Nd2O3", "treat", np.nan, np.nan, np.nan, n=89, identified=False,
-            note="not identified (collinear with unit FE)"),
+            note="not identified (collinear with mineral FE)"),
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
 

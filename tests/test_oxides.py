@@ -43,7 +43,7 @@ def test_whole_table7_path_from_a_file_recovers_planted_effects(panel, tmp_path)
         assert did["identified"] and did["estimate"] == pytest.approx(effect, abs=0.1), oxide
         assert res.n == 24 * 5  # balanced: four control minerals + the oxide
         assert res.term("period")["note"] == "not identified (collinear with year FE)"
-        assert res.term("treat")["note"] == "not identified (collinear with unit FE)"
+        assert res.term("treat")["note"] == "not identified (collinear with mineral FE)"
         for term in ("LNGDP", "EPU"):
             assert not res.term(term)["identified"]
         assert res.term("CR4")["identified"]
@@ -86,9 +86,9 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
         assert not res.term("CR4")["identified"] and res.term("CR4")["note"] == note  # fitted on control rows only
         assert res.n == 4 * 24 + 10
     verdicts = oxides.verdicts(panel, late)
-    assert (verdicts["DID"] == "collinear with unit FE").all() and (verdicts["period"] == "collinear with year FE").all()
+    assert (verdicts["DID"] == "collinear with mineral FE").all() and (verdicts["period"] == "collinear with year FE").all()
     full = oxides.verdicts(panel, oxides.validate_oxides(simulate_oxides(panel), "x"))
-    assert (full["DID"] == "identified").all() and (full["treat"] == "collinear with unit FE").all()
+    assert (full["DID"] == "identified").all() and (full["treat"] == "collinear with mineral FE").all()
     window = oxides.window(late)
     assert (window["DID estimable"] == "no").all() and (window["before 2006"] == 0).all()
 

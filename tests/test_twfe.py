@@ -29,7 +29,7 @@ def test_collinearity_check_flags_year_level_and_treat_period():
     res = fit_twfe(panel, "y", ["DID", "G", "treat", "post", "X"])
     notes = dict(zip(res.terms["term"], res.terms["note"]))
     assert notes["G"] == "not identified (collinear with year FE)"
-    assert notes["treat"] == "not identified (collinear with unit FE)"
+    assert notes["treat"] == "not identified (collinear with mineral FE)"
     assert notes["post"] == "not identified (collinear with year FE)"
     assert notes["DID"] == "" and notes["X"] == ""
     assert np.isnan(res.term("G")["estimate"]) and not res.term("treat")["identified"]
