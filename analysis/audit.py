@@ -235,14 +235,6 @@ def table_map(available: set[str]) -> pd.DataFrame:
                          for t, (title, chapter, func) in MAP.items()])
 
 
-def as_markdown(frame: pd.DataFrame):
-    """Like `analysis.display.md`, but keeps the preformatted number strings of `display` as they are
-    (tabulate would re-parse '120' or '2,010.5' as numbers and reformat them with one float format)."""
-    from IPython.display import Markdown
-
-    return Markdown(frame.to_markdown(index=False, disable_numparse=True))
-
-
 def table_counts(audited: pd.DataFrame, table: str) -> str:
     """'Of 26 numbers, 3 are *same*, 20 *data source*, ...' for one table (reasons in REASONS order)."""
     counts = audited.loc[audited["table"] == table, "reason"].value_counts()
