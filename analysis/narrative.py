@@ -831,11 +831,7 @@ def significance_note(estimates: pd.DataFrame | None, table: str = "table3", alp
 def load_estimates(build_dir) -> pd.DataFrame:
     """The estimates file, or an empty frame when no estimation chapter has saved anything yet."""
     from . import estimates
-    from .errors import ReplicationError
-    try:
-        return estimates.load(build_dir)
-    except ReplicationError:
-        return pd.DataFrame(columns=estimates.COLUMNS)
+    return estimates.load(build_dir, missing_ok=True)
 
 
 def conclusion_table(conclusions: pd.DataFrame, found: pd.DataFrame, defined: set[str] | None = None) -> pd.DataFrame:
