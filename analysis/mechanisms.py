@@ -59,10 +59,6 @@ def table6(panel: pd.DataFrame) -> dict[str, TwfeResult]:
     return {col: fit_mechanism(panel, outcome) for col, outcome in OUTCOMES.items()}
 
 
-def tidy(results: dict[str, TwfeResult], table: str = "table6") -> pd.DataFrame:
-    return pd.concat([r.tidy(table, col) for col, r in results.items()], ignore_index=True)
-
-
 def absorbed_fits(panel: pd.DataFrame, year_fe_sd_tol: float = 1e-9) -> pd.DataFrame:
     """What `fit_twfe` returns, unmasked, for each Table 6 outcome: variation level, raw DID
     estimate, SE and p, R², and the s.d. of the outcome left after removing year means."""

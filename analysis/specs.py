@@ -65,11 +65,6 @@ def fit_table(panel: pd.DataFrame, table: str, outcome: str = OUTCOME) -> dict[s
     return {column: fit_spec(panel, spec, outcome) for column, spec in SPECS[table].items()}
 
 
-def tidy_table(results: dict[str, TwfeResult], table: str) -> pd.DataFrame:
-    """All columns' tidy rows, ready for `estimates.save`."""
-    return pd.concat([r.tidy(table, column) for column, r in results.items()], ignore_index=True)
-
-
 def describe(table: str) -> pd.DataFrame:
     """The column specifications as a display frame: column, regressors, fixed effects, description."""
     return pd.DataFrame([{"column": c, "regressors": " + ".join(s.regressors),

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from synthetic import user_panel
 
-from analysis import mechanisms as m
+from analysis import estimates, mechanisms as m
 from analysis.panel import PanelSpec, add_design
 from analysis.twfe import fit_twfe
 
@@ -82,7 +82,7 @@ def test_did_of_means_equals_twfe_did_in_a_balanced_panel():
 def test_missing_cr4_shrinks_the_sample_and_tidy_has_all_columns():
     results = m.table6(panel_with_cr4_effect(drop=7))
     assert results["(2)"].n == 113
-    rows = m.tidy(results)
+    rows = estimates.tidy(results, "table6")
     assert set(rows["column"]) == {"(1)", "(2)", "(3)"} and set(rows["table"]) == {"table6"}
     assert rows.loc[(rows["column"] == "(2)") & (rows["term"] == "DID"), "identified"].item()
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import specs
+from analysis import estimates, specs
 from analysis.twfe import critical_value, fit_twfe, normalisation_sweep, simulate_panel
 
 
@@ -119,7 +119,7 @@ def test_table3_specs(paper_like):
     assert abs(did["(2)"] - 0.6) < 0.1
     for c in ["(3)", "(4)", "(5)"]:
         assert res[c].term("LNGDP")["note"] == "not identified (collinear with year FE)"
-    tidy = specs.tidy_table(res, "table3")
+    tidy = estimates.tidy(res, "table3")
     assert set(tidy["column"]) == set(res) and set(tidy["table"]) == {"table3"}
 
 
