@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
+from .paper import lookup
 from .paths import DATA, ROOT
 
 NARRATIVE = DATA / "narrative"
@@ -516,14 +517,6 @@ def _why_not(rows: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(notes)) or "no identified estimate"
 
 
-def _paper(reported: pd.DataFrame | None, table: str, column: str, row: str, statistic: str = "coef"):
-    if reported is None:
-        return None
-    hit = reported[(reported["table"] == table) & (reported["column"] == column) & (reported["row"] == row)
-                   & (reported["statistic"] == statistic)]
-    return float(hit["value"].iloc[0]) if len(hit) == 1 and pd.notna(hit["value"].iloc[0]) else None
-
-
 def stars_text(stars) -> str:
     """The paper's significance stars (0-3) in words."""
     levels = {3: "significant at 1%", 2: "significant at 5%", 1: "significant at 10%", 0: "not significant"}
@@ -571,13 +564,13 @@ def placebo_text(est, ref: str) -> str:
 
 def finding_c1(est, reported, refs) -> dict:
     """C1/H1: the DID coefficient of Tables 3 and 5 (paper: positive, p < 0.01 with fixed effects)."""
-    paper_fe = [v for v in (_paper(reported, "table3", c, "DID") for c in TABLE3_FE) if v is not None]
-    stars_fe = {_paper(reported, "table3", c, "DID", "stars") for c in TABLE3_FE}
-    paper_1 = _paper(reported, "table3", "(1)", "DID")
+    paper_fe = [v for v in (lookup(reported, "table3", c, "DID") for c in TABLE3_FE) if v is not None]
+    stars_fe = {lookup(reported, "table3", c, "DID", "stars") for c in TABLE3_FE}
+    paper_1 = lookup(reported, "table3", "(1)", "DID")
     parts = []
     if paper_fe and paper_1 is not None:
         parts.append(f"The paper reports a DID coefficient of {num(paper_1)} without fixed effects (column (1), "
-                     f"{stars_text(_paper(reported, 'table3', '(1)', 'DID', 'stars'))}) and {_span(paper_fe)} with "
+                     f"{stars_text(lookup(reported, 'table3', '(1)', 'DID', 'stars'))}) and {_span(paper_fe)} with "
                      f"them (columns (2)–(5), "
                      + (f"all {stars_text(stars_fe.pop())}" if len(stars_fe) == 1 else "significance varies") + ").")
     col1 = rows_for(est, "table3", "DID", ["(1)"])
@@ -692,7 +685,7 @@ def finding_c2(est, reported, refs) -> dict:
     The verdict rests on the full event study (`table4_full`, reference k = −1). The paper's truncated
     specification (`table4`) is reported beside it but cannot decide: its reference pools pre- and
     post-policy years. Only when no full event study was saved does the verdict fall back to it."""
-    paper = {term: _paper(reported, "table4", "(1)", term) for term in EVENT_PRE + EVENT_POST}
+    paper = {term: lookup(reported, "table4", "(1)", term) for term in EVENT_PRE + EVENT_POST}
     paper_text = ", ".join(f"{k} {num(v)}" for k, v in paper.items() if v is not None)
     parts = [f"The paper's event-time coefficients ({paper_text}) rise from the policy year on, and it reads "
              f"them as an effect that grows with time."] if paper_text else []
@@ -733,7 +726,7 @@ def finding_c2(est, reported, refs) -> dict:
 def mechanism_text(est, reported, column: str, outcome: str, ref: str) -> tuple[str, Tally]:
     """One sentence on Table 6 `column` (DID on `outcome`) beside the paper's coefficient."""
     rows = rows_for(est, "table6", "DID", [column])
-    paper = _paper(reported, "table6", column, "DID")
+    paper = lookup(reported, "table6", column, "DID")
     paper_text = f" (paper: {num(paper)})" if paper is not None else ""
     if rows.empty:
         return f"DID on {outcome}: " + _absent("table6", ref)[0].lower() + _absent("table6", ref)[1:], tally(rows)
@@ -767,7 +760,7 @@ def finding_c4(est, reported, refs) -> dict:
     text = (f"In {ref} the DID coefficients are {', '.join(f'{k} {num(v)}' for k, v in coef.items())}. "
             f"The heavy oxides {'are' if heavy_top else 'are not'} above every light oxide; {prnd} Pr/Nd and {lace} "
             f"La/Ce product(s) are positive with p < {ALPHA:g}.")
-    pr, ce = _paper(reported, "table7", "(4) PrNd oxide", "DID"), _paper(reported, "table7", "(2) CeO2", "DID")
+    pr, ce = lookup(reported, "table7", "(4) PrNd oxide", "DID"), lookup(reported, "table7", "(2) CeO2", "DID")
     if pr is not None and ce is not None and pr < ce:
         text += (f" (In the paper's own Table 7, PrNd oxide's {num(pr)} is below CeO2's {num(ce)}, so its Pr/Nd "
                  f"claim rests on significance, not on size.)")

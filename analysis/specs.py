@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .paper import lookup
 from .twfe import TwfeResult, fit_twfe, normalisation_sweep
 
 OUTCOME = "LNPRI"
@@ -108,11 +109,7 @@ def normalisation_ranges(panel: pd.DataFrame, table: str, results: dict[str, Twf
                 continue
             seen.add(var)
             sweep = normalisation_sweep(panel, outcome, kept, var)
-            printed = np.nan
-            if reported is not None:
-                hit = reported[(reported["column"] == column) & (reported["row"] == var)
-                               & (reported["statistic"] == "coef")]
-                printed = float(hit["value"].iloc[0]) if len(hit) else np.nan
+            printed = lookup(reported, table, column, var, "coef", default=np.nan)
             rows.append({"variable": var, "column": column, "lowest": sweep[var].min(), "highest": sweep[var].max(),
                          "DID, every version": sweep["DID"].mean(),
                          "DID spread": sweep["DID"].max() - sweep["DID"].min(), "paper prints": printed})
