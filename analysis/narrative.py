@@ -517,10 +517,21 @@ def _why_not(rows: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(notes)) or "no identified estimate"
 
 
-def stars_text(stars) -> str:
-    """The paper's significance stars (0-3) in words."""
-    levels = {3: "significant at 1%", 2: "significant at 5%", 1: "significant at 10%", 0: "not significant"}
-    return levels.get(None if stars is None else int(stars), "significance not reported")
+def star_count(stars) -> int | None:
+    """Number of significance stars from a count (3, 2.0) or a star string ('***', ''); None if unknown."""
+    if stars is None or (isinstance(stars, float) and math.isnan(stars)):
+        return None
+    return stars.count("*") if isinstance(stars, str) else int(stars)
+
+
+def stars_text(stars, unstarred: str = "not significant", count: bool = False) -> str:
+    """Significance stars (a count or a star string) in words: 'significant at 5%', or `unstarred`
+    for none; with `count`, as a number of stars ('no star', '1 star', '2 stars')."""
+    n = star_count(stars)
+    if count:
+        return f"{n} star{'' if n == 1 else 's'}" if n else "no star"
+    levels = {3: "significant at 1%", 2: "significant at 5%", 1: "significant at 10%", 0: unstarred}
+    return levels.get(n, "significance not reported")
 
 
 def _span(values) -> str:

@@ -460,6 +460,12 @@ def test_formatting_helpers():
     note = narrative.significance_note(frame(t3([0.5], [0.1])))
     assert note.startswith("With t(4) (5 clusters), p < 0.05 needs |t| > 2.78")
     assert narrative.stars_text(2) == "significant at 5%"
+    assert narrative.stars_text(3.0) == narrative.stars_text("***") == "significant at 1%"
+    assert narrative.stars_text(0) == narrative.stars_text("") == "not significant"
+    assert narrative.stars_text("", unstarred="not significant at 10%") == "not significant at 10%"
+    assert narrative.stars_text(None) == narrative.stars_text(float("nan")) == "significance not reported"
+    assert [narrative.stars_text(s, count=True) for s in ["", "*", "**", 3]] == ["no star", "1 star", "2 stars",
+                                                                                "3 stars"]
 
 
 def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
