@@ -16,6 +16,7 @@ Confidence bands use the cluster-robust SE of `fit_twfe` and the t(G − 1) crit
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,19 @@ INF = 10 ** 6
 def term_name(k: int) -> str:
     """pre_j for k = −j, current for 0, post_j for j."""
     return f"pre_{-k}" if k < 0 else "current" if k == 0 else f"post_{k}"
+
+
+TERM = re.compile(r"^(pre|post)_(\d+)$")
+
+
+def relative_year(term: str) -> int | None:
+    """The inverse of `term_name`: 'pre_3' → −3, 'current' → 0, 'post_2' → 2; None for other terms."""
+    if term == "current":
+        return 0
+    hit = TERM.match(str(term))
+    if not hit:
+        return None
+    return int(hit.group(2)) * (-1 if hit.group(1) == "pre" else 1)
 
 
 def event_dummies(panel: pd.DataFrame, bins: dict[str, tuple[int, int]], *, policy_year: int = POLICY_YEAR,

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import oxides, specs
 from .errors import DataError
+from .event_study import PAPER_TERMS, relative_year
 from .paper import lookup
 from .paths import DATA, ROOT
 
@@ -404,13 +406,14 @@ VERDICTS = {
                                 "its effect",
     "not estimable": "no identified estimate exists in this build",
 }
-OXIDES = {"(1) Nd2O3": ("Nd2O3", "PrNd"), "(2) CeO2": ("CeO2", "LaCe"), "(3) La2O3": ("La2O3", "LaCe"),
-          "(4) PrNd oxide": ("PrNd oxide", "PrNd"), "(5) Dy2O3": ("Dy2O3", "heavy"), "(6) Tb4O7": ("Tb4O7", "heavy")}
-EVENT_POST = ["current", "post_1", "post_2", "post_3"]
-EVENT_PRE = ["pre_3", "pre_2"]
-EVENT_TERM = re.compile(r"^(pre|post)_(\d+)$")
-TABLE3_FE = ["(2)", "(3)", "(4)", "(5)"]
-TABLE5 = ["(1)", "(2)", "(3)", "(4)"]
+# the groups C4 compares: light oxides as Pr/Nd or La/Ce products, and the heavy oxides (Dy, Tb)
+OXIDE_GROUPS = {"Nd2O3": "PrNd", "CeO2": "LaCe", "La2O3": "LaCe", "PrNd": "PrNd", "Dy2O3": "heavy", "Tb4O7": "heavy"}
+# Table 7 column label -> (name in prose, group)
+OXIDES = {col: (col.split(" ", 1)[1], OXIDE_GROUPS[code]) for code, col in oxides.COLUMNS.items()}
+EVENT_PRE = [t for t, k in PAPER_TERMS.items() if k < 0]
+EVENT_POST = [t for t, k in PAPER_TERMS.items() if k >= 0]
+TABLE3_FE = [c for c, s in specs.TABLE3.items() if s.unit_fe and s.year_fe]  # the columns with fixed effects
+TABLE5 = list(specs.TABLE5)
 
 
 def _truthy(value) -> bool:
@@ -593,20 +596,10 @@ def finding_c1(est, reported, refs) -> dict:
     return {"verdict": both.verdict, "sentence": " ".join(parts)}
 
 
-def event_k(term: str) -> int | None:
-    """Relative year of an event-study term ('pre_3' → −3, 'current' → 0, 'post_2' → 2), else None."""
-    if term == "current":
-        return 0
-    hit = EVENT_TERM.match(str(term))
-    if not hit:
-        return None
-    return int(hit.group(2)) * (-1 if hit.group(1) == "pre" else 1)
-
-
 def event_path(est, table: str, column: str = "(1)") -> pd.DataFrame:
     """The event-time rows of one column of `table` with their relative year `k`, in order of k."""
     rows = rows_for(est, table, columns=[column])
-    k = rows["term"].map(event_k)
+    k = rows["term"].map(relative_year)
     return rows[k.notna()].assign(k=k[k.notna()].astype(int)).sort_values("k").reset_index(drop=True)
 
 

@@ -98,3 +98,10 @@ def test_path_table_labels_bins_and_reference():
     ref = table[table["k"] == "-1"].iloc[0]
     assert ref["SE"] == "reference" and ref["estimate"] == "0.000" and ref["year"] == "2005"
     assert len(table) == len(fit.path)
+
+
+def test_relative_year_inverts_term_name():
+    assert [es.relative_year(t) for t in ["pre_5", "pre_2", "current", "post_1", "post_12"]] == [-5, -2, 0, 1, 12]
+    assert all(es.relative_year(es.term_name(k)) == k for k in range(-20, 21))
+    assert es.relative_year("CR4") is None and es.relative_year("Constant") is None
+    assert es.relative_year("reference") is None

@@ -346,11 +346,6 @@ def full_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7)):
                                                                  list(pre_p) + list(post_p))]
 
 
-def test_event_k_reads_relative_years():
-    assert [narrative.event_k(t) for t in ["pre_5", "pre_2", "current", "post_1", "post_12"]] == [-5, -2, 0, 1, 12]
-    assert narrative.event_k("CR4") is None and narrative.event_k("Constant") is None
-
-
 @pytest.mark.parametrize("earlier,later,phrase,rises", [
     (-1.087, -0.427, "stays negative but shrinks in absolute value, from −1.087 to −0.427 (less negative)", False),
     (-0.3, -0.9, "stays negative and grows in absolute value, from −0.300 to −0.900 (more negative)", False),
