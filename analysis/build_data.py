@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checks import inputs_table, molybdenum_cr4_overlap, molybdenum_price_overlap
+from . import oxides
 from .fetch import fetch
 from .manifest import load_manifest, MANIFEST
 from .panel import PanelSpec, build_panel
@@ -17,7 +18,8 @@ def panel_paths(build: Path) -> dict[str, Path]:
     d = Path(build) / "data"
     return {"panel": d / "panel.csv", "provenance": d / "panel_provenance.csv",
             "dictionary": d / "data_dictionary.csv", "inputs": d / "inputs.csv",
-            "overlap_mo_price": d / "overlap_molybdenum_price.csv", "overlap_mo_cr4": d / "overlap_molybdenum_cr4.csv"}
+            "overlap_mo_price": d / "overlap_molybdenum_price.csv", "overlap_mo_cr4": d / "overlap_molybdenum_cr4.csv",
+            "oxide_series": d / "oxide_series.csv"}
 
 
 def load_frames(use_url: bool = True, mirror: Path | None = None) -> tuple[dict, dict, dict]:
@@ -49,10 +51,11 @@ def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = Tru
         panel = validate_panel(panel, "built panel", spec)
         inputs = [MANIFEST, *paths.values()]
         extra = {"inputs": inputs_table(sources), "overlap_mo_price": molybdenum_price_overlap(sources, frames),
-                 "overlap_mo_cr4": molybdenum_cr4_overlap(sources, frames)}
+                 "overlap_mo_cr4": molybdenum_cr4_overlap(sources, frames),
+                 "oxide_series": oxides.public_series(sources, frames, spec)}
     dictionary = pd.DataFrame([{"column": c, "meaning": DICTIONARY.get(c, "")} for c in panel.columns])
     out["panel"].parent.mkdir(parents=True, exist_ok=True)
-    for key in ("inputs", "overlap_mo_price", "overlap_mo_cr4"):
+    for key in ("inputs", "overlap_mo_price", "overlap_mo_cr4", "oxide_series"):
         if key not in extra:  # a user panel: no public-data checks; remove stale ones
             out.pop(key).unlink(missing_ok=True)
     frames_out = {"panel": panel, "provenance": provenance, "dictionary": dictionary, **extra}

@@ -22,10 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .fetch import fetch
-from .manifest import Source, load_manifest
+from .manifest import Source
 from .panel import PanelSpec, series_by_year
-from .readers import read
 from .regtable import paper_table, regression_table
 from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, identified_regressors, not_estimable
 
@@ -35,7 +33,6 @@ COLUMNS = {"Nd2O3": "(1) Nd2O3", "CeO2": "(2) CeO2", "La2O3": "(3) La2O3", "PrNd
 NAMES = {"Nd2O3": "neodymium oxide (氧化钕)", "CeO2": "cerium oxide (氧化铈)", "La2O3": "lanthanum oxide (氧化镧)",
          "PrNd": "Pr-Nd oxide (氧化镨钕)", "Dy2O3": "dysprosium oxide (氧化镝)",
          "Tb4O7": "terbium oxide (氧化铽)"}
-HEAVY = ("Dy2O3", "Tb4O7")  # the paper's 重稀土; the other four are 轻稀土
 CONTROLS = ["LNGDP", "CR4", "EPU"]  # those of Table 3 column (5); CR4 of the oxide rows = rare-earth CR4
 REGRESSORS = ["DID", "period", "treat", *CONTROLS]
 TERMS = ["DID", "period", "treat", "CR4", "LNGDP", "EPU", "Constant"]  # display order
@@ -79,14 +76,6 @@ SCHEMA = pd.DataFrame([
 
 
 # ------------------------------------------------------------------ public series
-
-def read_public(cache: Path | None = None, mirror: Path | None = None, use_url: bool = False
-                ) -> tuple[dict[str, Source], dict[str, pd.DataFrame]]:
-    """Fetch (verified cache, then URL if allowed, then mirror) and parse the declared oxide inputs."""
-    sources = {sid: src for sid, src in load_manifest().items() if sid in OXIDE_INPUTS}
-    frames = {sid: read(src, fetch(src, cache=cache, mirror=mirror, use_url=use_url)) for sid, src in sources.items()}
-    return sources, frames
-
 
 def public_series(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
                   spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
@@ -293,11 +282,6 @@ def identification(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Serie
     ver = verdicts(panel, oxides, deflator, spec)
     out = win.merge(ver, on="column", how="left")
     return out.assign(column=out["column"].map(label))
-
-
-def tidy(results: dict[str, TwfeResult], table: str = "table7") -> pd.DataFrame:
-    """Rows for the estimates file (one per column × term)."""
-    return pd.concat([r.tidy(table, col) for col, r in results.items()], ignore_index=True)
 
 
 def table7_display(results: dict[str, TwfeResult], reported: pd.DataFrame, columns: list[str],

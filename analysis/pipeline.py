@@ -108,19 +108,13 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
 
 def publish(executed: dict[str, Path], opts: BuildOptions) -> dict:
     """Render into a temporary directory beside the output, then swap it in (old book kept on failure)."""
-    from .render import quarto
-    from .render.book import render_book
+    from .render.book import render_project
 
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=opts.out.name + ".tmp-", dir=opts.out.parent))
     try:
-        if quarto.quarto_available():
-            say("render: quarto found on PATH, using quarto render")
-            quarto.render_with_quarto(ROOT, executed, staging)
-            written = {"quarto": str(staging)}
-        else:
-            say("render: quarto not found; pandoc + typst renderer")
-            written = render_book(ROOT, executed, staging, formats=opts.formats)
+        written = render_project(ROOT, executed, staging, formats=opts.formats)
+        say(f"render: {'quarto render' if written['engine'] == 'quarto' else 'pandoc + typst (quarto not on PATH)'}")
         old = opts.out.with_name(opts.out.name + ".old")
         if opts.out.exists():
             shutil.rmtree(old, ignore_errors=True)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .twfe import RANK_TOL, fit_twfe
+from .twfe import RANK_TOL, fe_matrix, fit_twfe
 
 FAKE = "fake_DID"
 
@@ -52,12 +52,6 @@ def fake_matrix(n_rows: int, draws: np.ndarray) -> np.ndarray:
     D = np.zeros((n_rows, len(draws)))
     D[draws, np.arange(len(draws))[:, None]] = 1.0
     return D
-
-
-def _fe_design(sample: pd.DataFrame, unit: str, time: str) -> np.ndarray:
-    return np.column_stack([np.ones(len(sample)),
-                            pd.get_dummies(sample[unit], drop_first=True, dtype=float).to_numpy(),
-                            pd.get_dummies(sample[time], drop_first=True, dtype=float).to_numpy()])
 
 
 def placebo_vectorised(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "LNPRI", *, unit: str = "mineral",
@@ -83,7 +77,7 @@ def placebo_vectorised(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "L
 
 def _annihilator(sample: pd.DataFrame, unit: str, time: str):
     """(function A ↦ M·A partialling out the unit and year effects, number of FE columns incl. intercept)."""
-    F = _fe_design(sample, unit, time)
+    F = fe_matrix(sample, unit, time)
     Q, _ = np.linalg.qr(F)
     return (lambda A: A - Q @ (Q.T @ A)), F.shape[1]
 

@@ -76,7 +76,8 @@ def _fe_terms(unit: str, time: str, unit_fe: bool, year_fe: bool) -> list[str]:
     return ([f"C({unit})"] if unit_fe else []) + ([f"C({time})"] if year_fe else [])
 
 
-def _fe_matrix(sample: pd.DataFrame, unit: str, time: str, unit_fe: bool, year_fe: bool) -> np.ndarray:
+def fe_matrix(sample: pd.DataFrame, unit: str, time: str, unit_fe: bool = True, year_fe: bool = True) -> np.ndarray:
+    """Intercept plus unit and year dummies (first level of each dropped) of `sample`, as a float array."""
     cols = [np.ones(len(sample))]
     for on, var in ((unit_fe, unit), (year_fe, time)):
         if on:
@@ -94,7 +95,7 @@ def identified_regressors(sample: pd.DataFrame, regressors: list[str], *, unit: 
     the regressors already kept; if the residual is ~0 relative to the regressor's own variation, it
     is collinear and is dropped (like Stata's omitted `o.` terms).
     """
-    basis = _fe_matrix(sample, unit, time, unit_fe, year_fe)
+    basis = fe_matrix(sample, unit, time, unit_fe, year_fe)
     fe_only = basis.shape[1]
     verdict = {}
     for name in regressors:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from synthetic import user_panel
 
-from analysis import oxides
+from analysis import estimates, oxides
 from analysis.errors import DataError
 from analysis.manifest import Source
 from analysis.panel import PanelSpec, add_design
@@ -50,7 +50,7 @@ def test_whole_table7_path_from_a_file_recovers_planted_effects(panel, tmp_path)
     # large planted effects are significant, the zero one is not
     assert results["(6) Tb4O7"].term("DID")["p"] < 0.01
     assert results["(3) La2O3"].term("DID")["p"] > 0.05
-    rows = oxides.tidy(results)
+    rows = estimates.tidy(results, "table7")
     assert set(rows["table"]) == {"table7"} and len(rows) == 6 * len(oxides.TERMS)
 
 
