@@ -591,8 +591,9 @@ def finding_c1(est, reported, refs) -> dict:
     fe_text, t3 = did_columns(est, "table3", TABLE3_FE, refs["table3"])
     if not col1.empty:
         parts.append(f"On the public panel, column (1) gives {fmt_estimate(col1.iloc[0])}.")
-    parts += [fe_text, did_columns(est, "table5", TABLE5, refs["table5"])[0], placebo_text(est, refs["placebo"])]
-    both = combine(t3, did_columns(est, "table5", TABLE5, refs["table5"])[1])
+    t5_text, t5 = did_columns(est, "table5", TABLE5, refs["table5"])
+    parts += [fe_text, t5_text, placebo_text(est, refs["placebo"])]
+    both = combine(t3, t5)
     return {"verdict": both.verdict, "sentence": " ".join(parts)}
 
 
@@ -706,8 +707,7 @@ def finding_c2(est, reported, refs) -> dict:
                          f"gives {_terms(ev['post'])}: {_signed_counts(ev['post'])}. {ev['change']} "
                          f"Before the policy, {_pre_text(ev)}; but the reference of this specification pools "
                          f"pre- and post-policy years ({refs['pooled']}), so it cannot test C2.")
-    if full.empty:
-        ev = _event_evidence(truncated)
+    if full.empty:  # `ev` is the truncated specification's
         parts.append(f"No full event study was saved in this build ({refs['table4_full']}), so the verdict rests on "
                      f"the truncated specification alone.")
         return {"verdict": _event_verdict(ev), "sentence": " ".join(parts)}
@@ -733,14 +733,14 @@ def mechanism_text(est, reported, column: str, outcome: str, ref: str) -> tuple[
     paper = lookup(reported, "table6", column, "DID")
     paper_text = f" (paper: {num(paper)})" if paper is not None else ""
     if rows.empty:
-        return f"DID on {outcome}: " + _absent("table6", ref)[0].lower() + _absent("table6", ref)[1:], tally(rows)
+        absent = _absent("table6", ref)
+        return f"DID on {outcome}: " + absent[0].lower() + absent[1:], tally(rows)
     return f"DID on {outcome} ({ref}, column {column}): {fmt_estimate(rows.iloc[0])}{paper_text}.", tally(rows)
 
 
-def finding_c3(est, reported, refs) -> dict:
-    gdp_text, gdp = mechanism_text(est, reported, "(1)", "LNGDP", refs["table6"])
-    cr4_text, cr4 = mechanism_text(est, reported, "(2)", "CR4", refs["table6"])
-    return {"verdict": combine(gdp, cr4).verdict, "sentence": f"{gdp_text} {cr4_text}"}
+def finding_c3(gdp: tuple[str, Tally], cr4: tuple[str, Tally]) -> dict:
+    """C3 from the `mechanism_text` of Table 6 columns (1) (LNGDP, H2) and (2) (CR4, H3)."""
+    return {"verdict": combine(gdp[1], cr4[1]).verdict, "sentence": f"{gdp[0]} {cr4[0]}"}
 
 
 def finding_c4(est, reported, refs) -> dict:
@@ -800,10 +800,10 @@ def findings(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = Non
     """Verdict and sentence for C1-C4 and H1-H4 (columns id, verdict, sentence)."""
     refs = _refs(defined)
     c1 = finding_c1(estimates, reported, refs)
-    h2_text, h2 = mechanism_text(estimates, reported, "(1)", "LNGDP", refs["table6"])
-    h3_text, h3 = mechanism_text(estimates, reported, "(2)", "CR4", refs["table6"])
+    h2_text, h2 = gdp = mechanism_text(estimates, reported, "(1)", "LNGDP", refs["table6"])
+    h3_text, h3 = cr4 = mechanism_text(estimates, reported, "(2)", "CR4", refs["table6"])
     out = {
-        "C1": c1, "C2": finding_c2(estimates, reported, refs), "C3": finding_c3(estimates, reported, refs),
+        "C1": c1, "C2": finding_c2(estimates, reported, refs), "C3": finding_c3(gdp, cr4),
         "C4": finding_c4(estimates, reported, refs), "H1": c1,
         "H2": {"verdict": h2.verdict, "sentence": h2_text}, "H3": {"verdict": h3.verdict, "sentence": h3_text},
         "H4": finding_h4(estimates, reported, refs),
