@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .regtable import fmt_number
+from .regtable import fmt_number, paper_text
 from .twfe import NOT_IDENTIFIED, stars
 
 TABLES = ("table2", "table3", "table4", "table5", "table6", "table7")
@@ -52,8 +52,7 @@ def printed_decimals(text) -> int | None:
     """Decimals of a number as the paper prints it: '(0.044 3)' -> 4, '−1 580***' -> 0, '1.21×10−5' -> 7."""
     if not isinstance(text, str) or not text.strip():
         return None
-    t = re.sub(r"[()*\s]", "", text).replace("−", "-")
-    m = re.fullmatch(r"-?\d+(?:\.(\d+))?(?:×10-(\d+))?", t)
+    m = re.fullmatch(r"-?\d+(?:\.(\d+))?(?:e-(\d+))?", paper_text(text))
     if not m:
         return None
     return len(m.group(1) or "") + int(m.group(2) or 0)

@@ -38,12 +38,17 @@ def fmt_number(x: float) -> str:
     return f"{x:.3f}"
 
 
+def paper_text(printed: str) -> str:
+    """A `value_text` of the paper in ASCII: no stars, parentheses or digit-group spaces, '-' for
+    U+2212, e-notation for ×10⁻ᵏ ("(−0.012 9)**" -> "-0.0129", "1.21×10−5" -> "1.21e-5")."""
+    text = re.sub(r"[()*\s]", "", printed)
+    return re.sub(r"×10[−-](\d+)", r"e-\1", text).replace("−", "-")
+
+
 def fmt_paper(x: float, printed: str | None = None) -> str:
-    """A paper number as printed (`value_text` without stars, digit-group spaces, U+2212 or ×10⁻ᵏ
-    notation: "−0.012 9" -> "-0.0129", "1.21×10−5" -> "1.21e-5"); from the value when no text."""
+    """A paper number as printed (`paper_text` of `value_text`); from the value when no text."""
     if isinstance(printed, str) and printed.strip():
-        text = re.sub(r"[()*\s]", "", printed)
-        return re.sub(r"×10−(\d+)", r"e-\1", text).replace("−", "-")
+        return paper_text(printed)
     if x is None or not np.isfinite(x):
         return ""
     return np.format_float_positional(float(x), trim="-")
