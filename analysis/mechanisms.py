@@ -11,8 +11,6 @@ this and reports those columns as not identified; `absorbed_fits` keeps the raw 
 """
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 
@@ -112,24 +110,3 @@ def did_of_means(panel: pd.DataFrame, outcome: str = "CR4", spec: PanelSpec = Pa
     means["change"] = means["after"] - means["before"]
     means.index.name = outcome
     return means.rename(columns={"before": f"before {spec.policy_year}", "after": f"{spec.policy_year} on"})
-
-
-def cr4_paths(panel: pd.DataFrame, spec: PanelSpec = PanelSpec()):
-    """Figure: CR4 of each mineral by year (the treated one bold), the policy year marked."""
-    import matplotlib.pyplot as plt
-
-    from .panel import MINERAL_LABELS, MINERALS
-
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    for mineral in MINERALS:
-        sub = panel[panel["mineral"] == mineral]
-        treated = mineral == spec.treated
-        ax.plot(sub["year"], sub["CR4"], marker="o", ms=3, lw=2.4 if treated else 1.1,
-                color="black" if treated else None, label=MINERAL_LABELS[mineral])
-    ax.axvline(spec.policy_year - 0.5, color="grey", ls="--", lw=1)
-    ax.set_ylim(0.4, 1.02)
-    ax.set_xlabel("year")
-    ax.set_ylabel("CR4: top-4 countries' share of world output")
-    ax.legend(ncol=5, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, -0.32), frameon=False)
-    fig.tight_layout()
-    return fig
