@@ -11,7 +11,6 @@ from .panel import CR4_SOURCES, GLOBAL_SOURCES, MINERAL_LABELS, MINERALS, PRICE_
 
 TABLE2_ROWS = ["id", "year", "DID", "LNPRI", "LNGDP", "CR4", "EPU"]
 STATS = ["n", "mean", "sd", "min", "max"]
-STAT_ZH = {"n": "样本量", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值"}
 STAT_LABELS = {"n": "N", "mean": "mean", "sd": "s.d.", "min": "min", "max": "max"}
 # the paper's numbered references that its Table 1 sources cite -> bibliography keys (references.bib)
 PAPER_REFERENCES = {"37": "baker2016"}
