@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
+# (grep without -q reads all of fc-list: with -q and pipefail, fc-list may die of SIGPIPE and look "missing")
+fc-list 2>/dev/null | grep "Noto Serif CJK SC" >/dev/null || need_apt+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${REDID_SKIP_APT:-0}" != "1" ]; then
   sudo=""
