@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import papermill as pm
 import yaml
 
@@ -66,7 +67,18 @@ def execute_chapter(chapter: str, target: Path, params: dict) -> None:
         raise ChapterError(chapter, f"{exc.ename}: {exc.evalue}", cell=exc.cell_index) from None
     except Exception as exc:  # kernel death, unreadable notebook, ...
         raise ChapterError(chapter, f"{type(exc).__name__}: {exc}") from None
+    hide_injected_parameters(tmp)
     tmp.replace(target)
+
+
+def hide_injected_parameters(path: Path) -> None:
+    """In place: give papermill's injected-parameters cell `#| include: false`, so that `quarto render`
+    hides it as the fallback renderer does (the build's paths are not part of the book)."""
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and "#| include:" not in cell.source:
+            cell.source = "#| include: false\n" + cell.source
+    nbformat.write(nb, str(path))
 
 
 def declared_inputs(chapter: str) -> list[str]:

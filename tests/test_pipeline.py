@@ -51,6 +51,9 @@ def test_every_chapter_is_executed_with_progress_and_published(built):
     steps = json.loads((tmp / "build" / "steps.json").read_text())
     assert steps["panel"]["outputs"] and all(len(h) == 64 for h in steps["panel"]["inputs"].values())
     assert (tmp / "build" / "estimates.csv").is_file()
+    executed = nbformat.read(str(tmp / "build" / "executed" / "chapters" / "04-baseline.ipynb"), as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and injected[0].source.startswith("#| include: false")  # hidden by quarto too
 
 
 def test_table2_is_in_html_with_paper_and_ours(built):
