@@ -6,8 +6,9 @@ Z_it = α + β·DID_it + controls + μ_i + λ_t, mineral and year fixed effects,
 A year-level outcome (world GDP, global policy uncertainty: one value per year, the same in every
 mineral's row) is a linear combination of the year dummies. Year fixed effects then fit it exactly,
 every residual is zero, and the least-squares β is 0 by construction whatever the policy did — the
-software returns rounding noise (~1e-15) with a meaningless t statistic. `fit_mechanism` detects
-this and reports those columns as not identified; `absorbed_fits` keeps the raw numbers to show it.
+software returns rounding noise (~1e-15) with a meaningless t statistic. `fit_twfe` detects this
+(`twfe.absorbed_outcome`) and reports those columns as not identified; `absorbed_fits` keeps the raw
+numbers to show it.
 """
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from .panel import PanelSpec
-from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe, not_estimable
+from .twfe import NOT_IDENTIFIED, TwfeResult, fit_twfe
 
 OUTCOMES = {"(1)": "LNGDP", "(2)": "CR4", "(3)": "EPU"}
 CONTROLS = ["LNGDP", "CR4", "EPU"]
 TERMS = ["DID", "LNGDP", "CR4", "EPU", "Constant"]
-YEAR_LEVEL_NOTE = f"{NOT_IDENTIFIED} (year-level outcome)"
+YEAR_LEVEL_NOTE = f"{NOT_IDENTIFIED} (year-level outcome)"  # the reason twfe.absorbed_outcome gives
 
 
 def variation(panel: pd.DataFrame, column: str, unit: str = "mineral", time: str = "year", tol: float = 1e-12) -> str:
@@ -45,11 +46,8 @@ def regressors(outcome: str) -> list[str]:
 
 
 def fit_mechanism(panel: pd.DataFrame, outcome: str) -> TwfeResult:
-    """Eq. (2) for one outcome; an outcome that varies only by year is reported as not identified."""
-    res = fit_twfe(panel, outcome, regressors(outcome))
-    if variation(panel.loc[res.sample], outcome) == "year":
-        res = not_estimable(res, YEAR_LEVEL_NOTE)
-    return res
+    """Eq. (2) for one outcome (an outcome that varies only by year comes back not identified)."""
+    return fit_twfe(panel, outcome, regressors(outcome))
 
 
 def table6(panel: pd.DataFrame) -> dict[str, TwfeResult]:
@@ -62,7 +60,7 @@ def absorbed_fits(panel: pd.DataFrame, year_fe_sd_tol: float = 1e-9) -> pd.DataF
     estimate, SE and p, R², and the s.d. of the outcome left after removing year means."""
     rows = []
     for col, outcome in OUTCOMES.items():
-        res = fit_twfe(panel, outcome, regressors(outcome))
+        res = fit_twfe(panel, outcome, regressors(outcome), check_outcome=False)
         sample = panel.loc[res.sample]
         resid = sample[outcome] - sample.groupby("year")[outcome].transform("mean")
         did = res.term("DID")

@@ -3,12 +3,15 @@
 `fit_twfe` is the one estimator every regression table uses. It
 
 1. keeps the rows where the outcome and every regressor are observed (listwise, as Stata does);
-2. checks, regressor by regressor, whether the column is identified: a regressor whose values are
+2. checks that the outcome itself is not absorbed by the fixed effects (a year-level outcome such as
+   world GDP next to year effects is fitted exactly, so every slope is 0 by construction): such a
+   model is returned through `not_estimable`, every number blanked with the reason;
+3. checks, regressor by regressor, whether the column is identified: a regressor whose values are
    (numerically) a linear combination of the fixed effects and of the regressors already kept —
    e.g. a year-level global variable next to year fixed effects, or `treat` next to unit effects —
    is marked *not identified* and left out, never estimated through a pseudo-inverse;
-3. fits the rest with the statsmodels formula API (`C(mineral)` and `C(year)` dummies);
-4. reports cluster-robust standard errors.
+4. fits the rest with the statsmodels formula API (`C(mineral)` and `C(year)` dummies);
+5. reports cluster-robust standard errors.
 
 Variance convention (stated in every table note through `VARIANCE_NOTE`): CR1, the Liang–Zeger
 sandwich with the small-sample factor G/(G−1) · (N−1)/(N−K), where K counts *all* estimated
@@ -124,11 +127,29 @@ def identified_regressors(sample: pd.DataFrame, regressors: list[str], *, unit: 
     return verdict
 
 
+def absorbed_outcome(sample: pd.DataFrame, outcome: str, *, unit: str = "mineral", time: str = "year",
+                     unit_fe: bool = True, year_fe: bool = True, tol: float = RANK_TOL) -> str:
+    """'' if the fixed effects leave variation in `outcome`, else the reason it is absorbed
+    ("not identified (year-level outcome)", "... (unit-level outcome)", or generic)."""
+    y = sample[outcome].to_numpy(dtype=float)
+    scale = np.linalg.norm(y - y.mean())
+    basis = fe_matrix(sample, unit, time, unit_fe, year_fe)
+    if scale > 0 and np.linalg.norm(y - basis @ np.linalg.lstsq(basis, y, rcond=None)[0]) / scale >= tol:
+        return ""
+    if year_fe and sample.groupby(time)[outcome].nunique().max() == 1:
+        return f"{NOT_IDENTIFIED} (year-level outcome)"
+    if unit_fe and sample.groupby(unit)[outcome].nunique().max() == 1:
+        return f"{NOT_IDENTIFIED} ({unit}-level outcome)"
+    return f"{NOT_IDENTIFIED} (outcome absorbed by the fixed effects)"
+
+
 def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], *, unit: str = "mineral",
              time: str = "year", unit_fe: bool = True, year_fe: bool = True,
-             cluster: str | None = "mineral") -> TwfeResult:
+             cluster: str | None = "mineral", check_outcome: bool = True) -> TwfeResult:
     """OLS of `outcome` on `regressors` with optional unit and year dummies, clustered by `cluster`.
 
+    With `check_outcome` (default), an outcome the fixed effects absorb gives a `not_estimable`
+    result; `check_outcome=False` returns the raw fit (to show what software would print).
     Raises KeyError naming a column that the panel lacks, ValueError when no row is complete.
     """
     missing = [c for c in [outcome, *regressors, unit, time] if c not in panel.columns]
@@ -169,9 +190,12 @@ def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], *, unit: 
     if not (unit_fe or year_fe):  # plain OLS: the intercept is the constant, with its SE
         rows[-1].update(estimate=fit.params["Intercept"], se=fit.bse["Intercept"], t=fit.tvalues["Intercept"],
                         p=fit.pvalues["Intercept"])
-    return TwfeResult(outcome=outcome, terms=pd.DataFrame(rows), n=int(fit.nobs), r2=float(fit.rsquared),
-                      n_clusters=n_clusters, df_inference=df_inf, unit_fe=unit_fe,
-                      year_fe=year_fe, formula=formula, sample=sample.index)
+    result = TwfeResult(outcome=outcome, terms=pd.DataFrame(rows), n=int(fit.nobs), r2=float(fit.rsquared),
+                        n_clusters=n_clusters, df_inference=df_inf, unit_fe=unit_fe,
+                        year_fe=year_fe, formula=formula, sample=sample.index)
+    absorbed = absorbed_outcome(sample, outcome, unit=unit, time=time, unit_fe=unit_fe, year_fe=year_fe) \
+        if check_outcome and (unit_fe or year_fe) else ""
+    return not_estimable(result, absorbed) if absorbed else result
 
 
 def not_estimable(result: TwfeResult, note: str, main: tuple[str, ...] = ("DID",)) -> TwfeResult:

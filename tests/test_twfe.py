@@ -132,3 +132,20 @@ def test_table5_specs(paper_like):
                 assert not r.term(term)["identified"]
     assert res["(4)"].term("CR4")["identified"]
     assert list(specs.describe("table5")["regressors"])[-1] == "DID + GDPG + BDI + WUI + CR4"
+
+
+def test_outcome_absorbed_by_fixed_effects_is_not_estimable_with_its_reason():
+    from analysis.twfe import simulate_panel
+    panel = simulate_panel(seed=4)
+    panel["world"] = panel["year"].map(dict(zip(range(1999, 2023), np.random.default_rng(1).normal(size=24))))
+    panel["world"] += 5.0 * (panel["year"] >= 2006)  # jumps exactly at the policy year: still absorbed
+    panel["by_unit"] = panel["id"] * 1.5
+    res = fit_twfe(panel, "world", ["DID", "X"])
+    terms = res.terms.set_index("term")
+    assert not terms["identified"].any() and terms["estimate"].isna().all() and np.isnan(res.r2)
+    assert terms.loc["DID", "note"] == "not identified (year-level outcome)"
+    assert fit_twfe(panel, "by_unit", ["DID"]).term("DID")["note"] == "not identified (mineral-level outcome)"
+    raw = fit_twfe(panel, "world", ["DID", "X"], check_outcome=False)
+    assert raw.term("DID")["identified"] and abs(raw.term("DID")["estimate"]) < 1e-8 and raw.r2 == pytest.approx(1.0)
+    assert fit_twfe(panel, "y", ["DID"]).term("DID")["identified"]  # an ordinary outcome is untouched
+    assert fit_twfe(panel, "world", ["DID"], unit_fe=False, year_fe=False).term("DID")["identified"]
