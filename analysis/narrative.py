@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .render.cell_options import split_cell_options
 from . import oxides, specs
 from .errors import DataError
 from .event_study import PAPER_TERMS, relative_year
@@ -337,7 +338,6 @@ def strategy_measures(strategies: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 LABEL_DEF = re.compile(r"\{#((?:sec|fig|tbl)-[\w-]*\w)")
-CELL_LABEL = re.compile(r"^#\|\s*label:\s*((?:sec|fig|tbl)-[\w-]*\w)\s*$", re.M)
 REF = re.compile(r"(?<![\w@])@((?:sec|fig|tbl)-[\w-]*\w)")
 
 
@@ -360,8 +360,9 @@ def defined_labels(paths=None) -> set[str]:
     for path in paths if paths is not None else book_sources():
         for kind, text in _cells(Path(path)):
             labels.update(LABEL_DEF.findall(text))
-            if kind == "code":
-                labels.update(CELL_LABEL.findall(text))
+            label = split_cell_options(text)[0].get("label") if kind == "code" else None
+            if label and LABEL_DEF.match("{#" + str(label)):  # the renderer's own reading of the options
+                labels.add(str(label))
     return labels
 
 
