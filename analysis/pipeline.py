@@ -118,14 +118,15 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
     return executed
 
 
-def publish(executed: dict[str, Path], opts: BuildOptions) -> dict:
+def publish(executed: dict[str, Path], opts: BuildOptions, seconds: float | None = None) -> dict:
     """Render into a temporary directory beside the output, then swap it in (old book kept on failure)."""
     from .render.book import render_project
 
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=opts.out.name + ".tmp-", dir=opts.out.parent))
     try:
-        written = render_project(ROOT, executed, staging, formats=opts.formats)
+        written = render_project(ROOT, executed, staging, formats=opts.formats, build_dir=opts.build,
+                                 build_seconds=seconds)
         say(f"render: {'quarto render' if written['engine'] == 'quarto' else 'pandoc + typst (quarto not on PATH)'}")
         old = opts.out.with_name(opts.out.name + ".old")
         if opts.out.exists():
@@ -152,7 +153,7 @@ def build(opts: BuildOptions) -> int:
         executed = run_chapters(opts, written["panel"], log)
         gathered = estimates.gather(opts.build)
         log.record("estimates", [opts.build / "estimates"], [gathered])
-        publish(executed, opts)
+        publish(executed, opts, seconds=time.perf_counter() - t0)
     except ReplicationError as exc:
         say(f"build failed: {exc}")
         say(f"the previously published book in {opts.out} is untouched")

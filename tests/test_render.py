@@ -349,7 +349,7 @@ def test_notebook_markdown_table_caption_and_labels(tmp_path):
     md = notebook_to_markdown(nb, "chapters/02-results.ipynb", tmp_path / "fig", "fig")
     assert TABLE_MD.strip() + "\n\n: Prices by year {#tbl-prices}" in md.markdown
     assert "![Price trend](fig/02-results-1.png){#fig-trend}" in md.markdown
-    assert "``` {.python .cell-code}\nshow_table()\n```" in md.markdown
+    assert "``` {.python .cell-code echo=\"default\"}\nshow_table()\n```" in md.markdown
     assert md.cell_labels == {"tbl-prices": 1, "fig-trend": 2}
     assert (tmp_path / "fig" / "02-results-1.png").read_bytes() == b"\x89PNG fake"
 

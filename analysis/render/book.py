@@ -4,21 +4,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .book_config import load_config
-from .chapters import load_chapters
+from .appendices import PAGES, BuildInfo, assumptions_page, colophon_page, data_sources_page
+from .book_config import BookConfig, load_config
+from .chapters import Chapter, load_chapter, load_chapters
+from .downloads import labelled_tables, planned_downloads, write_downloads
 from .html_book import write_html_book
 from .numbering import number_book
 from .pdf_book import write_pdf_book
+from .provenance import Provenance
 
 FORMATS = ("html", "pdf")
 
 
-def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path,
-                formats=FORMATS) -> dict:
+def generated_pages(config: BookConfig) -> dict[str, str]:
+    """Appendix pages whose text is made from project files (only those listed in `_quarto.yml`)."""
+    makers = {PAGES["data-sources"]: data_sources_page, PAGES["assumptions"]: assumptions_page}
+    return {page: make(config.root) for page, make in makers.items() if page in config.all_chapters}
+
+
+def _with_colophon(config: BookConfig, chapters: list[Chapter], executed: dict, out_dir: Path,
+                   info: BuildInfo, downloads: list[tuple[str, str]]) -> list[Chapter]:
+    page = PAGES["colophon"]
+    if page not in config.all_chapters:
+        return chapters
+    text = {page: colophon_page(config.root, info, downloads)}
+    return [load_chapter(config, page, executed, out_dir, generated=text) if c.path == page else c
+            for c in chapters]
+
+
+def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path, formats=FORMATS,
+                build_dir: Path | None = None, build_seconds: float | None = None) -> dict:
     """Render the book in `project_root` into `out_dir`.
 
-    `executed` maps each `.ipynb` chapter path (as in `_quarto.yml`) to its executed copy.
-    Returns {"html": [pages and CSS], "figures": [images], "pdf": path} for the formats asked.
+    `executed` maps each `.ipynb` chapter path (as in `_quarto.yml`) to its executed copy;
+    `build_dir` holds the build's `steps.json`, panel and estimates (provenance lines and downloads).
+    Returns {"html": [pages and CSS], "figures": [images], "pdf": path, "downloads": [files]}.
     Raises RenderError naming the chapter (and label/cell) on any problem.
     """
     unknown = set(formats) - set(FORMATS)
@@ -27,18 +47,26 @@ def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path,
     config = load_config(Path(project_root))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    chapters = load_chapters(config, executed, out_dir)
+    provenance = Provenance.for_build(config.root, build_dir)
+    chapters = load_chapters(config, executed, out_dir, provenance, generated_pages(config))
+    tables = {k: v for c in chapters for k, v in labelled_tables(c.blocks).items()}
+    pdf_name = f"{config.output_file}.pdf" if "pdf" in formats else None
+    downloads = planned_downloads(build_dir, executed, list(tables), pdf_name)
+    info = BuildInfo(commit=provenance.commit, seconds=build_seconds)
+    chapters = _with_colophon(config, chapters, executed, out_dir, info, downloads)
     targets = number_book(chapters)
     written: dict = {"figures": [f for c in chapters for f in c.figures]}
+    written["downloads"] = write_downloads(out_dir, build_dir, executed, tables,
+                                           [e.as_row() for e in provenance.exhibits.values()])
     if "html" in formats:
-        written["html"] = write_html_book(chapters, targets, config, out_dir)
+        written["html"] = write_html_book(chapters, targets, config, out_dir, info)
     if "pdf" in formats:
-        written["pdf"] = write_pdf_book(chapters, targets, config, out_dir)
+        written["pdf"] = write_pdf_book(chapters, targets, config, out_dir, info)
     return written
 
 
-def render_project(project_root: Path, executed: dict[str, Path], out_dir: Path,
-                   formats=FORMATS) -> dict:
+def render_project(project_root: Path, executed: dict[str, Path], out_dir: Path, formats=FORMATS,
+                   build_dir: Path | None = None, build_seconds: float | None = None) -> dict:
     """Render with Quarto when it is on PATH (all formats), else with pandoc + typst.
 
     Returns the `render_book` dict (or {"out_dir": ...} for Quarto) plus "engine": "quarto"|"pandoc".
@@ -46,5 +74,6 @@ def render_project(project_root: Path, executed: dict[str, Path], out_dir: Path,
     from . import quarto
 
     if quarto.quarto_available():
-        return {"engine": "quarto", "out_dir": quarto.render_with_quarto(project_root, executed, out_dir)}
-    return {"engine": "pandoc", **render_book(project_root, executed, out_dir, formats)}
+        return {"engine": "quarto",
+                "out_dir": quarto.render_with_quarto(project_root, executed, out_dir, build_dir, build_seconds)}
+    return {"engine": "pandoc", **render_book(project_root, executed, out_dir, formats, build_dir, build_seconds)}

@@ -30,6 +30,7 @@ class Target:
     number: str  # "3", "3.2", "3.1"; "" when unnumbered
     title: str = ""  # heading text, used when the target has no number
     is_chapter: bool = False
+    is_appendix: bool = False
 
     @property
     def kind(self) -> str:
@@ -41,7 +42,8 @@ class Target:
             return self.title or self.label
         if number_only:
             return self.number
-        name = "Chapter" if self.is_chapter else CAPTION_NAMES.get(self.kind, "Section")
+        chapter_word = "Appendix" if self.is_appendix else "Chapter"
+        name = chapter_word if self.is_chapter else CAPTION_NAMES.get(self.kind, "Section")
         return f"{name} {self.number}"
 
 
@@ -59,15 +61,22 @@ def is_unnumbered(a: list) -> bool:
     return bool(UNNUMBERED & set(a[1]))
 
 
-def chapter_numbers(chapters: list[tuple[str, list]], index_stem: str = "index") -> dict[str, int | None]:
-    """Map chapter file -> chapter number (None for the index page and `.unnumbered` chapters)."""
-    numbers: dict[str, int | None] = {}
-    n = 0
+def chapter_numbers(chapters: list[tuple[str, list]], index_stem: str = "index",
+                    appendices: frozenset[str] | set[str] = frozenset()) -> dict[str, int | str | None]:
+    """Map chapter file -> chapter number (None for the index page and `.unnumbered` chapters).
+
+    Chapters in `appendices` are lettered A, B, ... as Quarto letters a book's appendices.
+    """
+    numbers: dict[str, int | str | None] = {}
+    n = letters = 0
     for chapter, blocks in chapters:
         h1 = first_h1(blocks)
         stem = chapter.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if stem == index_stem or (h1 is not None and is_unnumbered(h1["c"][1])):
             numbers[chapter] = None
+        elif chapter in appendices:
+            numbers[chapter] = chr(ord("A") + letters)
+            letters += 1
         else:
             n += 1
             numbers[chapter] = n
@@ -92,7 +101,7 @@ def _float_caption_blocks(node: dict) -> list | None:
     return None
 
 
-def number_chapter(blocks: list, chapter: str, page: str, number: int | None) -> list[Target]:
+def number_chapter(blocks: list, chapter: str, page: str, number: int | str | None) -> list[Target]:
     """In place: number headings, prefix table/figure captions; return the chapter's targets."""
     targets: list[Target] = []
     counters = [0] * 6
@@ -113,7 +122,8 @@ def number_chapter(blocks: list, chapter: str, page: str, number: int | None) ->
                 node["c"][2] = [{"t": "Span", "c": [attr("", [NUMBER_CLASS]), [{"t": "Str", "c": num}]]},
                                 {"t": "Space"}, *inlines]
             if a[0].startswith("sec-"):
-                targets.append(Target(a[0], chapter, page, num, stringify(inlines), is_chapter_h1))
+                targets.append(Target(a[0], chapter, page, num, stringify(inlines), is_chapter_h1,
+                                      is_appendix=isinstance(number, str)))
         elif t in ("Table", "Figure", "Div") and CROSSREF_KEY.match(node["c"][0][0] or ""):
             label = node["c"][0][0]
             kind = label.split("-", 1)[0]

@@ -12,12 +12,39 @@ from string import Template
 from .ast_tools import attr, iter_nodes, str_inlines, stringify
 from .book_config import BookConfig
 from .chapters import Chapter
+from .code_cells import fold_code, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
 from .errors import RenderError
 from .pandoc import ast_to, missing_citations
+from .search import index_site
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS_NAME = "assets/book.css"
+ASSETS = ("book.css", "book.js")
+
+
+def citation_meta(config: BookConfig, info, page_title: str) -> str:
+    """`citation_*` meta tags (Google Scholar / Zotero), as Quarto writes them from `citation:`."""
+    cite = config.citation or {}
+    tags = [("citation_title", str(cite.get("title") or config.title)),
+            *[("citation_author", a) for a in config.authors],
+            ("citation_publication_date", info.started.strftime("%Y/%m/%d") if info else ""),
+            ("citation_online_date", info.started.strftime("%Y/%m/%d") if info else ""),
+            ("citation_publisher", str(cite.get("publisher") or "")),
+            ("citation_pdf_url", f"{config.output_file}.pdf"),
+            ("citation_language", config.lang),
+            ("citation_technical_report_number", info.commit if info else ""),
+            ("citation_abstract", config.abstract),
+            ("description", config.abstract or config.description),
+            ("dc.rights", config.license)]
+    return "\n".join(f'<meta name="{k}" content="{html.escape(v, quote=True)}">' for k, v in tags if v)
+
+
+def tools_list(config: BookConfig) -> str:
+    """Sidebar links to the PDF and the downloads."""
+    return "\n".join([
+        f'<li><a href="{config.output_file}.pdf" download>PDF of the book</a></li>',
+        '<li><a href="colophon.html#sec-app-downloads">Downloads: data, tables, notebooks</a></li>'])
 
 
 def html_href(target: Target) -> str:
@@ -104,17 +131,22 @@ def keep_cited_entries(doc: dict, keys: list[str]) -> None:
 
 
 def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
-                    out_dir: Path) -> list[Path]:
-    """Write `<stem>.html` for every chapter (index.qmd -> index.html) and the CSS; return paths."""
+                    out_dir: Path, info=None) -> list[Path]:
+    """Write `<stem>.html` for every chapter (index.qmd -> index.html), the assets and the search
+    index; return paths."""
     template = Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
     css = out_dir / CSS_NAME
     css.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(TEMPLATES / "book.css", css)
+    for name in ASSETS:
+        shutil.copyfile(TEMPLATES / name, css.parent / name)
     all_keys = list(dict.fromkeys(k for c in chapters for k in citation_keys(c.blocks)))
     bib_args = [f"--bibliography={config.root / b}" for b in config.bibliography]
     written = [css]
+    meta_tags = citation_meta(config, info, "")
     for i, chapter in enumerate(chapters):
         doc = chapter_body(chapter, targets, all_keys)
+        select_code(doc["blocks"], config.html_echo)
+        fold_code(doc["blocks"], config.code_fold, config.code_summary)
         cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args],
                                what=chapter.path)
         missing = missing_citations(stderr)
@@ -128,8 +160,10 @@ def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config:
         page = template.substitute(
             lang=html.escape(config.lang), book_title=html.escape(config.title),
             page_title=html.escape(chapter.title), chapter_list=chapter_list(chapters, chapter),
-            body=body, prev_next=prev_next(chapters, i), page_toc=page_toc(doc["blocks"]))
+            body=body, prev_next=prev_next(chapters, i), page_toc=page_toc(doc["blocks"]),
+            meta_tags=meta_tags, tools=tools_list(config))
         path = out_dir / f"{chapter.stem}.html"
         path.write_text(page, encoding="utf-8")
         written.append(path)
+    index_site(out_dir)
     return written

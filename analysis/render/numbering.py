@@ -13,7 +13,8 @@ def number_book(chapters: list[Chapter]) -> dict[str, Target]:
     RenderError when a cell declares a `tbl-`/`fig-` label that no table/figure received
     (e.g. a `tbl-` cell whose output is not a markdown table).
     """
-    numbers = chapter_numbers([(c.path, c.blocks) for c in chapters])
+    numbers = chapter_numbers([(c.path, c.blocks) for c in chapters],
+                              appendices={c.path for c in chapters if c.appendix})
     found = []
     for chapter in chapters:
         chapter.number = numbers[chapter.path]

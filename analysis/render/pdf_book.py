@@ -9,6 +9,7 @@ from pathlib import Path
 from .ast_tools import iter_nodes, str_inlines
 from .book_config import BookConfig
 from .chapters import Chapter
+from .code_cells import provenance_to_typst, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
 from .errors import RenderError
 from .fonts import CJK_FALLBACK, require_fonts
@@ -42,7 +43,7 @@ def _meta_str(text: str) -> dict:
     return {"t": "MetaInlines", "c": str_inlines(text)}
 
 
-def book_document(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig) -> dict:
+def book_document(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig, info=None) -> dict:
     """One document of all chapters, each preceded by a typst comment naming its file."""
     blocks: list = []
     keep = set(targets) | {"refs"}
@@ -50,14 +51,35 @@ def book_document(chapters: list[Chapter], targets: dict[str, Target], config: B
         chapter_blocks = copy.deepcopy(chapter.blocks)
         resolve_crossrefs(chapter_blocks, targets, pdf_href, chapter.path)
         namespace_ids(chapter_blocks, chapter.stem, keep)
+        select_code(chapter_blocks, config.pdf_echo)
+        provenance_to_typst(chapter_blocks)
+        if chapter.appendix and chapter is next(c for c in chapters if c.appendix):
+            blocks.append({"t": "RawBlock", "c": ["typst", "#appendices-start()"]})
         blocks += [{"t": "RawBlock", "c": ["typst", CHAPTER_MARK + chapter.path]}, *chapter_blocks]
     meta = {"title": _meta_str(config.title)}
     if config.subtitle:
         meta["subtitle"] = _meta_str(config.subtitle)
     if config.authors:
         meta["author"] = {"t": "MetaList", "c": [_meta_str(a) for a in config.authors]}
+    if config.abstract:
+        meta["abstract"] = _meta_str(config.abstract)
+    if info is not None:
+        meta["date"] = _meta_str(info.started.strftime("%-d %B %Y"))
+        meta["version"] = _meta_str(f"commit {info.commit}")
     first = chapters[0].doc if chapters else {"pandoc-api-version": [1, 23, 1, 1]}
     return {"pandoc-api-version": first["pandoc-api-version"], "meta": meta, "blocks": blocks}
+
+
+def _typst_string(text: str) -> str:
+    """Text safe inside a typst string literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def add_alt_texts(source: str, alt_texts: dict[str, str]) -> str:
+    """Give each `image("href")` of the typst source its alt text (pandoc's typst writer drops it)."""
+    for href, alt in alt_texts.items():
+        source = source.replace(f'image("{href}")', f'image("{href}", alt: "{_typst_string(alt)}")')
+    return source
 
 
 def chapter_at_line(source: str, line: int) -> str | None:
@@ -76,15 +98,19 @@ def _typst_error_chapter(source: str, diagnostic: str) -> str:
 
 
 def write_pdf_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
-                   out_dir: Path) -> Path:
+                   out_dir: Path, info=None) -> Path:
     """Render `out_dir/<output-file>.pdf`; RenderError on missing fonts, citations or typst errors."""
     import typst
 
     font_dirs = require_fonts(list(dict.fromkeys([config.mainfont, CJK_FALLBACK])))
-    doc = book_document(chapters, targets, config)
+    doc = book_document(chapters, targets, config, info)
     args = ["--citeproc", f"--template={TEMPLATE}", "-V", f"papersize={config.papersize}",
             "-V", f"lang={config.lang}", "-V", "toc-depth=2",
             *[f"--bibliography={config.root / b}" for b in config.bibliography]]
+    for key, value in (("title-meta", config.title), ("author-meta", ", ".join(config.authors)),
+                       ("description-meta", config.description or config.abstract),
+                       ("keywords-meta", ", ".join(config.keywords))):
+        args += ["-V", f"{key}={_typst_string(value)}"]
     for font in dict.fromkeys([config.mainfont, CJK_FALLBACK]):
         args += ["-V", f"mainfont={font}"]
     source, stderr = ast_to(doc, "typst", args, what="PDF book")
@@ -95,6 +121,7 @@ def write_pdf_book(chapters: list[Chapter], targets: dict[str, Target], config: 
                                     for k in missing))
     typ = out_dir / f".{config.output_file}.typ"
     pdf = out_dir / f"{config.output_file}.pdf"
+    source = add_alt_texts(source, {k: v for c in chapters for k, v in c.alt_texts.items()})
     typ.write_text(source, encoding="utf-8")
     try:
         typst.compile(str(typ), output=str(pdf), root=str(out_dir), font_paths=[str(d) for d in font_dirs])
