@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sensitivity import dates, pretrend, sdid, table4
-from analysis.twfe import fit_twfe, simulate_panel
+from analysis.estimation.sensitivity import dates, pretrend, sdid, table4
+from analysis.estimation.twfe import fit_twfe, simulate_panel
 
 
 def sim(effect, noise=0.05, seed=3, **kw):

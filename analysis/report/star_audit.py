@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .twfe import stars
+from analysis.estimation.twfe import stars
 
 TABLES = ("table3", "table4", "table5", "table6", "table7")
 DISTRIBUTIONS = ("normal", "t(G-1)", "t(N-K)")

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..twfe import RANK_TOL, fe_matrix
+from analysis.core import config
+from analysis.estimation.twfe import RANK_TOL, fe_matrix
 
 DIMENSIONS = ("variant", "window", "controls", "covariates", "form")
 COVARIATES = {"DID only": (), "DID + CR4": ("CR4",)}
@@ -96,7 +97,7 @@ def grid(variants: dict[str, pd.DataFrame], windows: dict[str, int | None], *, u
     return pd.DataFrame(list(rows), columns=list(DIMENSIONS))
 
 
-def run(variants: dict[str, pd.DataFrame], windows: dict[str, int | None], *, policy_year: int = 2006,
+def run(variants: dict[str, pd.DataFrame], windows: dict[str, int | None], *, policy_year: int = config.POLICY_YEAR,
         outcome: str = "LNPRI", unit: str = "mineral", time: str = "year") -> pd.DataFrame:
     """Fit every specification of `grid`: the choices, estimate, se, p (CR1, t(G − 1)), ri_p, ri_floor,
     n, clusters, baseline (True for the book's baseline specification), sorted by estimate."""

@@ -29,8 +29,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..event_study import event_dummies, full_bins
-from ..twfe import fe_matrix
+from analysis.core import config
+from analysis.estimation.event_study import event_dummies, full_bins
+from analysis.estimation.twfe import fe_matrix
 
 
 @dataclass
@@ -62,7 +63,7 @@ def unit_variances(panel: pd.DataFrame, outcome: str = "LNPRI", *, unit: str = "
     return (pd.Series(e ** 2).groupby(sample[unit]).mean() * len(y) / (len(y) - k)).rename("variance")
 
 
-def fit_event(panel: pd.DataFrame, outcome: str = "LNPRI", *, lower: int, upper: int, policy_year: int = 2006,
+def fit_event(panel: pd.DataFrame, outcome: str = "LNPRI", *, lower: int, upper: int, policy_year: int = config.POLICY_YEAR,
               unit: str = "mineral", time: str = "year") -> EventFit:
     """Event study with end bins ≤ lower, ≥ upper and reference −1 (as `event_study.fit_event_study`),
     returning the single-year coefficients with both covariance estimates."""

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..event_study import PAPER_TERMS, EventStudy, fit_event_study, fit_paper_event_study
+from analysis.core import config
+from analysis.estimation.event_study import PAPER_TERMS, EventStudy, fit_event_study, fit_paper_event_study
 
 READINGS = {"pooled": "single-year dummies; reference = every other year pooled (incl. 2010 onwards)",
             "binned": "pre_3 = 2003 and earlier, post_3 = 2009 and later; reference 2005"}
 
 
 def fit_readings(panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple[str, ...] = (),
-                 policy_year: int = 2006) -> dict[str, EventStudy]:
+                 policy_year: int = config.POLICY_YEAR) -> dict[str, EventStudy]:
     """Both readings of Table 4 on `panel` (same outcome and controls)."""
     lower, upper = min(PAPER_TERMS.values()), max(PAPER_TERMS.values())
     return {"pooled": fit_paper_event_study(panel, outcome, controls=controls, policy_year=policy_year),

@@ -18,7 +18,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..twfe import fit_twfe
+from analysis.estimation.placebo import unit_placebo
+from analysis.estimation.twfe import fit_twfe
 
 DATE_EVENTS = {"E04": "mining quota (the paper's date)",
                "E09": "mining total-quantity control indicators",
@@ -50,7 +51,6 @@ def randomization_p(panel: pd.DataFrame, year: int, outcome: str = "LNPRI", *, u
     Uses `placebo.unit_placebo` (the in-space placebo of chapter 06), which enumerates all G
     assignments; a unit without a pre-period has no estimate and is left out of the count.
     """
-    from ..placebo import unit_placebo
     treated = panel.loc[panel["treat"] == 1, unit].unique()
     if len(treated) != 1:
         raise ValueError(f"randomization over units needs exactly one treated {unit}, got {list(treated)}")
