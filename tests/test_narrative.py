@@ -482,7 +482,7 @@ def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
 def test_text_helpers():
     assert facts.halfwidth("３０２５８ｔ，２０１０年") == "30258t，2010年"
     assert facts.normalise("５ ５００ 万吨\n") == "5500万吨"
-    assert facts.source_label("seed000 §二(一) para 1") == "seed 000 §二(一) ¶1"
+    assert facts.source_label("seed000 §二(一) para 1") == "paper §二(一) ¶1"
 
 
 def test_quota_table_changes(data):
@@ -510,10 +510,10 @@ def test_each_wto_step_appears_once(data):
 def test_garbled_title_is_marked_and_the_real_standard_named(data):
     t = fact_tables.policy_table(data["policy_events"]).set_index("id")
     doc = t.loc["E16", "document"]
-    assert "以下‘排除标准’" in doc and "as printed in seed 001" in doc
+    assert "以下‘排除标准’" in doc and "as printed in the case study" in doc
     assert "GB 26451—2011 《稀土工业污染物排放标准》" in doc and doc.endswith("[@mep2011standard]")
     label = data["policy_events"].set_index("event_id").loc["E16", "label_en"]
-    assert "as printed in seed 001" in label
+    assert "as printed in the case study" in label
 
 
 # ----------------------------------------------------------------------------- diagrams

@@ -158,9 +158,12 @@ def quotes_missing(frame: pd.DataFrame, column: str, seed_text: str) -> list[str
     return [v for v in frame[column] if str(v).strip() and normalise(v) not in haystack]
 
 
+READER_NAMES = {"000": "paper", "001": "case study"}  # what the reader calls each source text
+
+
 def source_label(source: str) -> str:
-    """'seed000 §二(一) para 1' → 'seed 000 §二(一) ¶1'; other sources unchanged."""
-    text = re.sub(r"\bseed(\d{3})\b", r"seed \1", str(source))
+    """'seed000 §二(一) para 1' → 'paper §二(一) ¶1' ('seed001 …' → 'case study …'); others unchanged."""
+    text = re.sub(r"\bseed(\d{3})\b", lambda m: READER_NAMES.get(m.group(1), f"seed {m.group(1)}"), str(source))
     return re.sub(r"\bpara (\d+)", r"¶\1", text)
 
 

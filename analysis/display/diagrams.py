@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from analysis.core import config
+from analysis.display import style
 from analysis.data.facts import (
     INSTRUMENTS,
     SHARE_ITEMS,
@@ -26,25 +27,27 @@ from analysis.data.facts import (
     lower_bound,
 )
 
-RC = {"font.family": ["DejaVu Sans", "Noto Sans CJK SC"], "axes.unicode_minus": False}
+style.apply()
+RC = {"font.family": ["DejaVu Sans", "Noto Sans CJK SC"], "axes.unicode_minus": True}
+C = style.OKABE_ITO
 
 # instrument -> (group shown in the legend, colour)
 GROUPS = {
-    "export_rebate": ("export promotion", "#1b9e77"),
-    "protective_mining": ("mining and production control", "#d95f02"),
-    "mining_quota": ("mining and production control", "#d95f02"),
-    "production_plan": ("mining and production control", "#d95f02"),
-    "export_quota": ("export control", "#7570b3"),
-    "export_duty": ("export control", "#7570b3"),
-    "abolition": ("export control", "#7570b3"),
-    "resource_tax": ("resource tax", "#e7298a"),
-    "wto_case": ("WTO dispute", "#e6ab02"),
-    "planning": ("plans, industry and environment", "#66a61e"),
-    "restructuring": ("plans, industry and environment", "#66a61e"),
-    "industry_entry": ("plans, industry and environment", "#66a61e"),
-    "environmental_standard": ("plans, industry and environment", "#66a61e"),
-    "stockpiling": ("plans, industry and environment", "#66a61e"),
-    "other": ("other", "#666666"),
+    "export_rebate": ("export promotion", C["green"]),
+    "protective_mining": ("mining and production control", C["vermillion"]),
+    "mining_quota": ("mining and production control", C["vermillion"]),
+    "production_plan": ("mining and production control", C["vermillion"]),
+    "export_quota": ("export control", C["blue"]),
+    "export_duty": ("export control", C["blue"]),
+    "abolition": ("export control", C["blue"]),
+    "resource_tax": ("resource tax", C["purple"]),
+    "wto_case": ("WTO dispute", C["orange"]),
+    "planning": ("plans, industry and environment", C["sky_blue"]),
+    "restructuring": ("plans, industry and environment", C["sky_blue"]),
+    "industry_entry": ("plans, industry and environment", C["sky_blue"]),
+    "environmental_standard": ("plans, industry and environment", C["sky_blue"]),
+    "stockpiling": ("plans, industry and environment", C["sky_blue"]),
+    "other": ("other", C["grey"]),
 }
 
 
@@ -79,39 +82,76 @@ def legend_groups(instruments) -> dict[str, tuple[str, str]]:
     return out
 
 
+def timeline_spans(years, gap: float = 6.0, pad: float = 1.0) -> list[tuple[float, float]]:
+    """Year ranges of a broken time axis: a new panel wherever `gap` or more years hold no event."""
+    ordered = sorted(years)
+    spans = [[ordered[0] - pad, ordered[0] + pad]]
+    for previous, year in zip(ordered, ordered[1:]):
+        if year - previous >= gap:
+            spans.append([year - pad, year + pad])
+        else:
+            spans[-1][1] = year + pad
+    return [(lo, hi) for lo, hi in spans]
+
+
+def _break_marks(ax, side: str) -> None:
+    """Two short slanted strokes on the x axis where a broken axis resumes or stops."""
+    x = 0 if side == "left" else 1
+    kw = dict(transform=ax.transAxes, color="black", clip_on=False, lw=0.8)
+    ax.plot([x - 0.012, x + 0.012], [-0.012, 0.012], **kw)
+
+
 @cjk
 def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> plt.Figure:
-    """One row per dated Chinese policy event or WTO step, placed at its date; shaded: the WTO dispute."""
+    """One row per dated Chinese policy event or WTO step, placed at its date; shaded: the WTO dispute.
+
+    The time axis is broken where years pass without an event (e.g. 1992–2005), so that the dense
+    2006–2016 years get the page width."""
     ev = china_events(events)
     n = len(ev)
     groups = legend_groups(ev["instrument"])
-    fig, ax = plt.subplots(figsize=(9, 0.27 * n + 2.6))
+    spans = timeline_spans(ev["when"])
+    widths = [hi - lo for lo, hi in spans]
+    fig, axes = plt.subplots(1, len(spans), figsize=(6.6, 0.24 * n + 2.6), sharey=True, squeeze=False,
+                             gridspec_kw={"width_ratios": widths}, layout="constrained")
+    fig.get_layout_engine().set(wspace=0.0, w_pad=0.02)
+    axes = list(axes[0])
     y = list(range(n))[::-1]
-    for yi, (_, row) in zip(y, ev.iterrows()):
-        ax.plot(row["when"], yi, "o", color=GROUPS[row["instrument"]][1], ms=7)
-        ax.hlines(yi, ev["when"].min() - 1, row["when"], color="#dddddd", lw=0.6, zorder=0)
     wto = ev[ev["instrument"] == "wto_case"]["when"]
-    if len(wto) > 1:
-        ax.axvspan(wto.min(), wto.max(), color=GROUPS["wto_case"][1], alpha=0.15, lw=0)
-        ax.text(wto.max(), n + 0.4, "WTO dispute ", fontsize=8, va="bottom", ha="right", color="#8a6d00")
-    ax.axvline(policy_year, color="grey", ls="--", lw=1)
-    ax.text(policy_year, n - 0.4, f"{policy_year}: policy year of the DID ", fontsize=8, va="bottom", ha="right",
-            color="grey")
-    ax.set_yticks(y)
-    ax.set_yticklabels([f"{r['event_id']} {r['date']} · {halfwidth(r['label_en'])}" for _, r in ev.iterrows()],
-                       fontsize=8)
-    ax.set_ylim(-0.8, n + 1.2)
-    ax.set_xlim(ev["when"].min() - 1, ev["when"].max() + 1)
-    ax.set_xlabel("year")
-    handles = [Line2D([], [], ls="", marker="o", ms=7, color=colour, label=textwrap.fill(label, 52))
+    for i, (ax, (lo, hi)) in enumerate(zip(axes, spans)):
+        for yi, (_, row) in zip(y, ev.iterrows()):
+            if lo <= row["when"] <= hi:
+                ax.plot(row["when"], yi, "o", color=GROUPS[row["instrument"]][1], ms=6)
+            ax.axhline(yi, color="#e4e4e4", lw=0.5, zorder=0)
+        if len(wto) > 1 and lo <= wto.max() and wto.min() <= hi:
+            ax.axvspan(wto.min(), wto.max(), color=GROUPS["wto_case"][1], alpha=0.18, lw=0)
+            ax.text((wto.min() + wto.max()) / 2, n + 0.9, "WTO dispute", fontsize=7.5, va="bottom", ha="center",
+                    color="#6b4f00")
+        if lo <= policy_year <= hi:
+            ax.axvline(policy_year, color="grey", ls="--", lw=1)
+            ax.text(policy_year + 0.15, n + 0.1, f"{policy_year}: policy year of the DID", fontsize=7.5,
+                    va="bottom", ha="left", color="#555555")
+        ax.set_xlim(lo, hi)
+        step = 1 if hi - lo < 5 else 2
+        ax.set_xticks([t for t in range(math.ceil(lo), math.floor(hi) + 1) if t % step == 0])
+        ax.tick_params(axis="x", labelsize=7.5)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        if i > 0:
+            ax.tick_params(axis="y", length=0)
+            _break_marks(ax, "left")
+        if i < len(axes) - 1:
+            _break_marks(ax, "right")
+    axes[0].spines["left"].set_visible(True)
+    axes[0].set_yticks(y)
+    axes[0].set_yticklabels([f"{r['event_id']} {r['date']} · {halfwidth(r['label_en'])}" for _, r in ev.iterrows()],
+                            fontsize=7.5)
+    axes[0].set_ylim(-0.8, n + 1.8)
+    axes[-1].set_xlabel("year (the axis is broken where no event falls)", fontsize=8)
+    handles = [Line2D([], [], ls="", marker="o", ms=6, color=colour, label=textwrap.fill(label, 48))
                for label, colour in groups.values()]
-    rows = math.ceil(len(handles) / 2) + sum(h.get_label().count("\n") for h in handles) / 2
-    legend_height = (0.3 + 0.2 * rows) / fig.get_figheight()
-    fig.legend(handles=handles, fontsize=8, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=2, frameon=False,
-               title="instrument (as in the table)", title_fontsize=8, alignment="left")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout(rect=(0, legend_height, 1, 1))
+    fig.legend(handles=handles, fontsize=7.5, loc="outside lower left", ncol=2, frameon=False,
+               title="instrument (as in the table)", title_fontsize=7.5, alignment="left")
     return fig
 
 
@@ -127,7 +167,7 @@ def quota_chart(quotas: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> 
     """China's rare-earth export quotas by year (thousand tonnes), with the change on the previous year."""
     q = quotas.sort_values("year").reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 4))
-    colours = {True: "#7570b3", False: "#d95f02"}
+    colours = {True: C["sky_blue"], False: C["vermillion"]}
     before = q["year"] < policy_year
     for flag, label in [(True, f"before the mining quota (to {policy_year - 1})"),
                         (False, f"mining quota in force ({policy_year} on)")]:
@@ -172,8 +212,7 @@ def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(s) + 1.2))
     y = list(range(len(s)))[::-1]
     for yi, (_, row) in zip(y, s.iterrows()):
-        seed = "seed 000" if row["source"].startswith("seed000") else "seed 001"
-        colour = "#1b9e77" if seed == "seed 000" else "#7570b3"
+        colour = C["vermillion"] if row["source"].startswith("seed000") else C["blue"]
         bound = lower_bound(row["unit"])
         ax.barh(yi, row["value"], color=colour, hatch="//" if bound else None, edgecolor="white")
         ax.text(row["value"] + 1, yi, ("≥ " if bound else "") + f"{row['value']:g}%", va="center", fontsize=8)
@@ -182,8 +221,8 @@ def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
                        fontsize=8)
     ax.set_xlim(0, 110)
     ax.set_xlabel("percent")
-    handles = [Patch(color="#1b9e77", label="stated in the paper (seed 000)"),
-               Patch(color="#7570b3", label="stated in the case study (seed 001)"),
+    handles = [Patch(color=C["vermillion"], label="stated in the paper"),
+               Patch(color=C["blue"], label="stated in the case study"),
                Patch(facecolor="white", edgecolor="grey", hatch="//", label="lower bound (以上)")]
     ax.legend(handles=handles, fontsize=8, loc="upper right")
     for side in ("top", "right"):
@@ -234,7 +273,7 @@ def mechanism_diagram(hypotheses: pd.DataFrame) -> plt.Figure:
     _arrow(ax, (0.91, top), (0.91, mid + 0.1), colour="#c0504d")
     ax.text(0.5, top + 0.015, f"H1: {h.loc['H1', 'mechanism']} raises the price (total effect of "
             f"{h.loc['H1', 'channel_variable']} on LNPRI)", ha="center", va="bottom", fontsize=8.5, color="#c0504d")
-    ax.text(0.5, 0.02, "Schematic after the paper (seed 000 §三); arrows are hypothesised effects, not estimates.",
+    ax.text(0.5, 0.02, "Schematic after the paper (its §三); arrows are hypothesised effects, not estimates.",
             ha="center", fontsize=7.5, color="grey")
     return fig
 
@@ -356,7 +395,7 @@ def paradigm_model(categories: pd.DataFrame) -> plt.Figure:
     _arrow(ax, (0.655, mid), (0.73, mid))
     ax.text(0.5, 0.985, "core category 核心范畴: 稀土战略演化路径 (evolution path of rare-earth strategy)",
             ha="center", va="top", fontsize=9.5)
-    ax.text(0.5, 0.0, "Main and sub-categories from the case study (seed 001 表2); their roles from its "
+    ax.text(0.5, 0.0, "Main and sub-categories from the case study (its 表2); their roles from its "
             "§1.4.3 (1)–(3).",
             ha="center", fontsize=7.5, color="grey")
     return fig

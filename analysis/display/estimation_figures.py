@@ -10,7 +10,11 @@ from analysis.core import config
 from analysis.estimation.event_study import PAPER_TERMS, EventStudy
 from analysis.estimation.placebo import Placebo
 
-OURS, PAPER_SPEC, PAPER_PRINTED = "#1f4e79", "#c55a11", "#7f7f7f"
+from analysis.display import style
+
+style.apply()
+# our estimates, the paper's specification on our data, the paper's printed numbers (colour-blind safe)
+OURS, PAPER_SPEC, PAPER_PRINTED = style.OKABE_ITO["blue"], style.OKABE_ITO["orange"], style.OKABE_ITO["grey"]
 
 
 def event_study_plot(full: EventStudy, paper_spec: EventStudy | None = None,
@@ -57,8 +61,10 @@ def paths_plot(paths: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> pl
     fig, ax = plt.subplots(figsize=(9, 4.2))
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(policy_year - 0.5, color="grey", ls="--", lw=1)
-    ax.plot(paths["year"], paths["treated"], color=PAPER_SPEC, marker="o", ms=4, label="rare earths")
-    ax.plot(paths["year"], paths["control"], color=OURS, marker="s", ms=4, label="control minerals (year effects)")
+    ax.plot(paths["year"], paths["treated"], color=style.MINERAL_COLOURS["rare_earths"], marker="o", ms=4,
+            label="rare earths")
+    ax.plot(paths["year"], paths["control"], color=style.CONTROLS_COLOUR, marker="s", ms=4,
+            label="control minerals (year effects)")
     ax.bar(paths["year"], paths["gap"], color=PAPER_PRINTED, alpha=0.35, label="gap: rare earths − controls")
     ax.set_xlabel("year")
     ax.set_ylabel("LNPRI relative to the pre-2006 mean (log points)")
@@ -84,8 +90,8 @@ def placebo_plot(result: Placebo, bins: int = 40) -> plt.Figure:
     right.set_xlabel("placebo coefficient of the fake DID (log points)")
     right.set_ylabel("p-value of the placebo coefficient")
     for ax in (left, right):
-        ax.axvline(result.true_estimate, color=PAPER_SPEC, ls="--", lw=1.5)
+        ax.axvline(result.true_estimate, color=style.MINERAL_COLOURS["rare_earths"], ls="--", lw=1.5)
     left.text(result.true_estimate, left.get_ylim()[1] * 0.95, f" true DID\n {result.true_estimate:.3f}",
-              color=PAPER_SPEC, va="top", ha="left" if result.true_estimate < est.mean() else "right", fontsize=8)
+              color=style.MINERAL_COLOURS["rare_earths"], va="top", ha="left" if result.true_estimate < est.mean() else "right", fontsize=8)
     fig.tight_layout()
     return fig

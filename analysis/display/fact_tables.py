@@ -120,10 +120,11 @@ STRATEGY_COLUMNS = [("CN", "pre_wto_dispute", "China, before the dispute"),
 
 
 def strategy_matrix(strategies: pd.DataFrame) -> pd.DataFrame:
-    """Main category × actor/phase: the sub-categories (seed 001 Table 2 names) each actor used."""
+    """Main category × actor/phase: the sub-categories (the case study's 表2 names) each actor used; a
+    measure's `short_label`, where given, replaces its sub-category (e.g. an abolition coded 出口管制)."""
     s = strategies.assign(category_zh=strategies["category_zh"].replace("", "其他 (not in 表2)"),
-                          sub=strategies["sub_category_zh"].where(strategies["sub_category_zh"] != "",
-                                                                  strategies["short_label"]))
+                          sub=strategies["short_label"].where(strategies["short_label"] != "",
+                                                              strategies["sub_category_zh"]))
     order = list(dict.fromkeys(s["category_zh"]))
     out = pd.DataFrame({"main category": order})
     for actor, phase, label in STRATEGY_COLUMNS:

@@ -7,6 +7,9 @@ import seaborn as sns
 
 from analysis.core import config
 from analysis.data.panel import MINERAL_LABELS, MINERALS, PanelSpec
+from analysis.display import style
+
+style.apply()
 
 
 def coverage(panel: pd.DataFrame, columns=("LNPRI", "CR4")) -> plt.Figure:
@@ -16,8 +19,10 @@ def coverage(panel: pd.DataFrame, columns=("LNPRI", "CR4")) -> plt.Figure:
         grid = (panel.assign(have=panel[col].notna().astype(int))
                 .pivot(index="mineral", columns="year", values="have").reindex(list(MINERALS)))
         grid.index = [MINERAL_LABELS[m] for m in grid.index]
-        sns.heatmap(grid, ax=ax, cbar=False, cmap=["#f4cccc", "#6aa84f"], linewidths=0.5, linecolor="white", vmin=0, vmax=1)
-        ax.set_title(f"{col}: green = observed, red = missing in public sources", fontsize=10, loc="left")
+        sns.heatmap(grid, ax=ax, cbar=False, cmap=[style.ABSENT, style.PRESENT], linewidths=0.5, linecolor="white",
+                    vmin=0, vmax=1)
+        ax.set_title(f"{col}: dark blue = observed, light orange = missing in public sources", fontsize=10,
+                     loc="left")
         ax.set_ylabel("")
         ax.set_xlabel("year")
     fig.tight_layout()
@@ -26,16 +31,15 @@ def coverage(panel: pd.DataFrame, columns=("LNPRI", "CR4")) -> plt.Figure:
 
 def mineral_paths(panel: pd.DataFrame, column: str, ylabel: str, *, treated: str = "rare_earths",
                   policy_year: int = config.POLICY_YEAR, height: float = 4.5, widths: tuple[float, float] = (2.2, 1.2),
-                  treated_color: str | None = None, ylim: tuple[float, float] | None = None,
-                  label_policy: bool = True) -> plt.Figure:
-    """`column` of each mineral by year, the treated mineral drawn wider (`widths`: treated, others)
-    and optionally in `treated_color`, the policy year marked by a dashed line (and a label)."""
+                  ylim: tuple[float, float] | None = None, label_policy: bool = True) -> plt.Figure:
+    """`column` of each mineral by year in the mineral's colour (`style.MINERAL_COLOURS`), the treated
+    mineral drawn wider (`widths`: treated, others), the policy year marked by a dashed line (and a label)."""
     fig, ax = plt.subplots(figsize=(9, height))
     for mineral in MINERALS:
         sub = panel[panel["mineral"] == mineral]
         is_treated = mineral == treated
         ax.plot(sub["year"], sub[column], marker="o", ms=3, lw=widths[0] if is_treated else widths[1],
-                color=treated_color if is_treated else None, label=MINERAL_LABELS[mineral])
+                color=style.MINERAL_COLOURS[mineral], label=MINERAL_LABELS[mineral])
     ax.axvline(policy_year - 0.5, color="grey", ls="--", lw=1)
     if ylim is not None:
         ax.set_ylim(*ylim)
@@ -54,7 +58,7 @@ def price_paths(panel: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> p
 
 
 def cr4_paths(panel: pd.DataFrame, spec: PanelSpec = PanelSpec()) -> plt.Figure:
-    """CR4 of each mineral by year (the treated one bold and black), the policy year marked."""
+    """CR4 of each mineral by year (the treated one bold), the policy year marked."""
     return mineral_paths(panel, "CR4", "CR4: top-4 countries' share of world output", treated=spec.treated,
-                         policy_year=spec.policy_year, height=4.2, widths=(2.4, 1.1), treated_color="black",
+                         policy_year=spec.policy_year, height=4.2, widths=(2.4, 1.1),
                          ylim=(0.4, 1.02), label_policy=False)

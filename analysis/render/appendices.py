@@ -134,3 +134,9 @@ def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str
             "folder.", "", "| file | what |", "|---|---|"]
     out += [f"| [`{Path(h).name}`]({href_prefix}{h}) | {_cell(d)} |" for h, d in downloads]
     return "\n".join(out) + "\n"
+
+
+def generated_pages(config) -> dict[str, str]:
+    """Appendix pages whose text is made from project files (only those `_quarto.yml` lists)."""
+    makers = {PAGES["data-sources"]: data_sources_page, PAGES["assumptions"]: assumptions_page}
+    return {page: make(config.root) for page, make in makers.items() if page in config.all_chapters}

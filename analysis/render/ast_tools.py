@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Callable, Iterator
 
 Node = dict
@@ -94,3 +95,45 @@ def auto_column_widths(doc: dict) -> None:
         if node["t"] == "Table":
             for spec in node["c"][2]:
                 spec[1] = {"t": "ColWidthDefault"}
+
+
+def _cell_text(cell) -> str:
+    return stringify(cell[4]).strip()
+
+
+def display_width(text: str) -> int:
+    """Width of `text` in Latin character cells (a CJK character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _longest_unbreakable(text: str) -> int:
+    """Width of the longest run that cannot wrap (a Latin word; CJK text wraps between characters)."""
+    return max((display_width(w) if w.isascii() else 2 for w in text.split()), default=1)
+
+
+def content_column_widths(doc: dict, wrap_at: int = 95) -> None:
+    """In place (PDF): give each wide table relative column widths from its content.
+
+    A table whose longest cells add up to more than `wrap_at` character cells (about a text line)
+    must wrap. Each column first gets its longest word (so nothing overflows), then the rest of the
+    line is shared by how much text each column holds beyond that, so short columns stay narrow and
+    rows are fewer lines high than with equal shares.
+    """
+    for node in iter_nodes(doc["blocks"]):
+        if node["t"] != "Table":
+            continue
+        specs, head, bodies = node["c"][2], node["c"][3], node["c"][4]
+        rows = [r[1] for r in head[1]] + [r[1] for b in bodies for r in b[2] + b[3]]
+        n = len(specs)
+        if not rows or any(len(r) != n for r in rows):
+            continue
+        texts = [[_cell_text(r[j]) for r in rows] for j in range(n)]
+        if sum(max(display_width(t) for t in col) for col in texts) <= wrap_at:
+            continue
+        floor = [min(max(_longest_unbreakable(t) for t in col), 20) + 2 for col in texts]
+        mean = [sum(display_width(t) for t in col) / len(col) for col in texts]
+        extra = [max(m - f, 0.0) for m, f in zip(mean, floor)]
+        room = max(wrap_at - sum(floor), 0)
+        widths = [f + (room * e / sum(extra) if sum(extra) else 0) for f, e in zip(floor, extra)]
+        for spec, width in zip(specs, widths):
+            spec[1] = {"t": "ColWidth", "c": width / sum(widths)}

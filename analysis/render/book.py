@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .appendices import PAGES, BuildInfo, assumptions_page, colophon_page, data_sources_page
+from . import quarto
+from .appendices import PAGES, BuildInfo, colophon_page, generated_pages
 from .book_config import BookConfig, load_config
 from .chapters import Chapter, load_chapter, load_chapters
 from .downloads import labelled_tables, planned_downloads, write_downloads
@@ -14,12 +15,6 @@ from .pdf_book import write_pdf_book
 from .provenance import Provenance
 
 FORMATS = ("html", "pdf")
-
-
-def generated_pages(config: BookConfig) -> dict[str, str]:
-    """Appendix pages whose text is made from project files (only those listed in `_quarto.yml`)."""
-    makers = {PAGES["data-sources"]: data_sources_page, PAGES["assumptions"]: assumptions_page}
-    return {page: make(config.root) for page, make in makers.items() if page in config.all_chapters}
 
 
 def _with_colophon(config: BookConfig, chapters: list[Chapter], executed: dict, out_dir: Path,
@@ -71,8 +66,6 @@ def render_project(project_root: Path, executed: dict[str, Path], out_dir: Path,
 
     Returns the `render_book` dict (or {"out_dir": ...} for Quarto) plus "engine": "quarto"|"pandoc".
     """
-    from . import quarto
-
     if quarto.quarto_available():
         return {"engine": "quarto",
                 "out_dir": quarto.render_with_quarto(project_root, executed, out_dir, build_dir, build_seconds)}

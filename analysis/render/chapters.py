@@ -11,6 +11,7 @@ from .crossref import first_h1
 from .errors import RenderError
 from .notebook_markdown import notebook_to_markdown
 from .pandoc import markdown_to_ast
+from .typography import typeset
 
 FIGURES_DIR = "figures"
 
@@ -74,6 +75,7 @@ def load_chapter(config: BookConfig, chapter: str, executed: dict, out_dir: Path
         markdown, labels, figures = source.read_text(encoding="utf-8"), {}, []
     doc = markdown_to_ast(markdown, what=chapter)
     auto_column_widths(doc)
+    typeset(doc)
     _title_heading(doc)
     h1 = first_h1(doc["blocks"])
     return Chapter(chapter, doc, labels, figures, title=stringify(h1["c"][2]) if h1 else Path(chapter).stem,

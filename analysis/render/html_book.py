@@ -17,6 +17,7 @@ from .crossref import Target, citation_keys, resolve_crossrefs
 from .errors import RenderError
 from .pandoc import ast_to, missing_citations
 from .search import index_site
+from .typography import drop_break_hints
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS_NAME = "assets/book.css"
@@ -146,6 +147,7 @@ def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config:
     for i, chapter in enumerate(chapters):
         doc = chapter_body(chapter, targets, all_keys)
         select_code(doc["blocks"], config.html_echo)
+        drop_break_hints(doc["blocks"])
         fold_code(doc["blocks"], config.code_fold, config.code_summary)
         cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args],
                                what=chapter.path)

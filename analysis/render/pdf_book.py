@@ -6,7 +6,7 @@ import copy
 import re
 from pathlib import Path
 
-from .ast_tools import iter_nodes, str_inlines
+from .ast_tools import content_column_widths, iter_nodes, str_inlines
 from .book_config import BookConfig
 from .chapters import Chapter
 from .code_cells import provenance_to_typst, select_code
@@ -52,6 +52,7 @@ def book_document(chapters: list[Chapter], targets: dict[str, Target], config: B
         resolve_crossrefs(chapter_blocks, targets, pdf_href, chapter.path)
         namespace_ids(chapter_blocks, chapter.stem, keep)
         select_code(chapter_blocks, config.pdf_echo)
+        content_column_widths({"blocks": chapter_blocks})
         provenance_to_typst(chapter_blocks)
         if chapter.appendix and chapter is next(c for c in chapters if c.appendix):
             blocks.append({"t": "RawBlock", "c": ["typst", "#appendices-start()"]})

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import nbformat
 
-from .appendices import PAGES, BuildInfo, colophon_page
+from .appendices import PAGES, BuildInfo, colophon_page, generated_pages
 from .book_config import BookConfig, load_config
 from .cell_options import split_cell_options
+from .chapters import load_chapters
+from .downloads import labelled_tables, planned_downloads, write_downloads
 from .errors import RenderError
 from .notebook_markdown import CROSSREF_LABEL, figure_alt
+from .provenance import Provenance, provenance_markdown
 
 STAGED_FILES = ("_quarto.yml", "index.qmd", "references.qmd", "references.bib")
 FLOAT_OUTPUTS = ("text/markdown", "image/svg+xml", "image/png")
@@ -38,8 +41,6 @@ def _has_float_output(cell) -> bool:
 def annotate_notebook(path: Path, chapter: str, provenance=None) -> None:
     """In place: after each labelled table/figure cell, a markdown cell with its provenance line; a
     figure without `fig-alt` gets the registry's alt text as a cell option (what the fallback does)."""
-    from .provenance import provenance_markdown
-
     nb = nbformat.read(str(path), as_version=4)
     cells = []
     for index, cell in enumerate(nb.cells):
@@ -96,10 +97,6 @@ def show_warnings(stderr: str) -> None:
 
 def _book_pages(config: BookConfig, executed: dict, scratch: Path, provenance, build_dir, build_seconds):
     """Generated appendix pages (links relative to their folder) and the tables, read as the fallback reads them."""
-    from .book import generated_pages
-    from .chapters import load_chapters
-    from .downloads import labelled_tables, planned_downloads
-
     chapters = load_chapters(config, executed, scratch, None, generated_pages(config))
     tables = {k: v for c in chapters for k, v in labelled_tables(c.blocks).items()}
     generated = generated_pages(config)
@@ -114,9 +111,6 @@ def render_with_quarto(project_root: Path, executed: dict, out_dir: Path, build_
                        build_seconds: float | None = None) -> Path:
     """Stage the project in a temporary directory, run `quarto render --to all`, copy `_book` to
     out_dir, then add the downloads."""
-    from .downloads import write_downloads
-    from .provenance import Provenance
-
     quarto = shutil.which("quarto")
     if quarto is None:
         raise RenderError("quarto is not on PATH")
