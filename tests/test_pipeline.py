@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
-from analysis import pipeline
-from analysis.paths import ROOT
 from synthetic import user_panel
+
+from analysis.core.paths import ROOT
+from analysis.pipeline import build as pipeline
 
 pytestmark = pytest.mark.e2e
 CHAPTERS = yaml.safe_load((ROOT / "_quarto.yml").read_text())["book"]["chapters"]
