@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .design import Design, make_design
+from analysis.estimation.inference.design import Design, make_design
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assignment import Model
-from .design import Design, unit_code
-from .randomization import share_at_least, stack
+from analysis.estimation.inference.assignment import Model
+from analysis.estimation.inference.design import Design, unit_code
+from analysis.estimation.inference.randomization import share_at_least, stack
 
 
 @dataclass

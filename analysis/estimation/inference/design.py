@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..placebo import cr1_fwl
-from ..twfe import RANK_TOL, fe_matrix
+from analysis.estimation.placebo import cr1_fwl
+from analysis.estimation.twfe import RANK_TOL, fe_matrix
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assignment import Model, admissible_starts
-from ..twfe import RANK_TOL
-from .design import Design, basis
+from analysis.estimation.inference.assignment import Model, admissible_starts
+from analysis.estimation.twfe import RANK_TOL
+from analysis.estimation.inference.design import Design, basis
 
 TIE = 1e-10  # relative tolerance: a statistic this close to the real one counts as "at least as large"
 

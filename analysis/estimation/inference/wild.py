@@ -11,8 +11,9 @@ the bootstrap distribution and reproducible without a seed.
 
 p = share of |t*| ≥ |t|. Everything is linear in v: with s_g = Σ_{i∈g} d̃_i u_i, the bootstrap
 coefficient is β* − β_c = s'v / d̃'d̃ and the cluster scores of the bootstrap residuals are
-A v − c (β* − β_c), with A[h, g] = Σ_{i∈h} d̃_i (M u_g)_i, u_g = u on cluster g and 0 elsewhere, and
-c_h = Σ_{i∈h} d̃_i². So each outcome costs one (G × G) matrix and then a product with all weights.
+C v = A v − c (β* − β_c), with A[h, g] = Σ_{i∈h} d̃_i (M u_g)_i, u_g = u on cluster g and 0 elsewhere,
+and c_h = Σ_{i∈h} d̃_i². The CR1 variance of draw v is then the quadratic form v'(C'C)v, so all B draws
+of all R outcomes cost two matrix products, (R × G)(G × B) and (R × G(G+1)/2)(G(G+1)/2 × B).
 
 Floors: under WCR the weight vectors proportional to (1, …, 1) reproduce the sample exactly
 (t* = t), so p ≥ 2/2^G with Rademacher and ≥ 6/6^G with Webb; with G = 5 Rademacher WCR cannot
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .design import Design
+from analysis.estimation.inference.design import Design
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 RADEMACHER = np.array([-1.0, 1.0])
@@ -91,24 +92,28 @@ class WildBootstrap:
         Mu = dsg.basis.annihilate((member.T[:, :, None] * u[:, None, :]).reshape(n, G * R)).reshape(n, G, R)
         A = (member @ (dsg.d[:, None] * Mu.reshape(n, G * R))).reshape(G, G, R).transpose(2, 0, 1)  # (R, G, G)
         c = member @ dsg.d ** 2                                     # (G,)
-        s = member @ (dsg.d[:, None] * u)                           # (G, R)
+        s = (member @ (dsg.d[:, None] * u)).T                       # (R, G)
+        # cluster scores of draw v: C v with C = A − c s'/d'd, so Σ_h score_h² = v'(C'C)v, a quadratic form
+        C = A - c[None, :, None] * s[:, None, :] / dsg.dd           # (R, G, G)
+        CtC = np.einsum("rhg,rhk->rgk", C, C)
+        i, j = np.triu_indices(G)
+        coef = CtC[:, i, j] * np.where(i == j, 1.0, 2.0)[None, :]   # (R, G(G+1)/2)
         correction = G / (G - 1) * (n - 1) / (n - (dsg.basis.k + 1))
-        V = enumerate_weights(self.weights, G, half=True)  # ±v give the same |t*|
+        V = enumerate_weights(self.weights, G, half=True)           # ±v give the same |t*|
+        pairs = V[i] * V[j]                                         # (G(G+1)/2, B)
         out = np.empty((R, V.shape[1]))
-        step = max(1, CHUNK // (G * V.shape[1]))
+        step = max(1, CHUNK // V.shape[1])
         for lo in range(0, R, step):
             sl = slice(lo, lo + step)
-            db = (s[:, sl].T @ V) / dsg.dd                          # (r, B): β* − β_c
-            r = db.shape[0]
-            scores = (A[sl].reshape(r * G, G) @ V).reshape(r, G, -1)   # one BLAS call for the block
-            scores -= c[None, :, None] * db[:, None, :]                 # (r, G, B) cluster scores
-            se_b = np.sqrt(correction * np.einsum("rgb,rgb->rb", scores, scores)) / dsg.dd
+            db = (s[sl] @ V) / dsg.dd                               # (r, B): β* − β_c
+            se_b = np.sqrt(correction * np.maximum(coef[sl] @ pairs, 0.0)) / dsg.dd
             with np.errstate(divide="ignore", invalid="ignore"):
-                out[sl] = db / se_b
+                # a draw whose SE vanishes (to rounding, relative to the sample's) has no variation: t* = NaN
+                out[sl] = np.where(se_b > 1e-8 * se[sl, None], db / se_b, np.nan)
         return t, out
 
     def pvalues(self, Y: np.ndarray) -> np.ndarray:
         t, tb = self.bootstrap_t(Y)
         a = np.abs(tb)
-        a = np.where(np.isnan(a), 0.0, a)  # a degenerate draw (se* = 0 with β* = β_c) is not extreme
+        a = np.where(np.isnan(a), 0.0, a)  # a degenerate draw (se* ≈ 0) counts as t* = 0, not extreme
         return (a >= np.abs(t)[:, None] * (1 - 1e-10)).mean(axis=1)

@@ -28,7 +28,7 @@ class ConfidenceSet:
     def text(self, fmt=lambda x: f"{x:.3f}") -> str:
         """'[a, b]', 'below b', 'above a', 'every value searched', or 'empty'."""
         if self.empty:
-            return "empty"
+            return "empty" if np.isfinite(self.step) else "not computed"
         if self.open_low and self.open_high:
             return "unbounded (no effect in the searched range is rejected)"
         if self.open_low:

@@ -13,8 +13,10 @@ Noise processes (`NoiseModel.from_data` estimates their parameters from the mode
 
 Replications are split into chunks of `chunk` columns; chunk c draws from
 `numpy.random.default_rng([seed, c])`, so the numbers depend on the seed and the chunk size but not
-on how many workers run them. `joblib.Parallel` runs the chunks: local processes by default, or a Dask
-cluster for a user who needs millions of replications:
+on how many workers run them. `joblib.Parallel` runs the chunks on `n_jobs` local workers (default
+`config.N_JOBS`, every core), preferring threads: numpy releases the GIL in this arithmetic, and a
+process pool's start-up (measured ~7 s here, mostly imports) would cost more than the default
+simulation itself. A user who needs millions of replications can send the chunks to a Dask cluster:
 
     with joblib.parallel_config(backend="dask"):   # after dask.distributed.Client(...)
         rates = simulate(suite, noise, ...)
@@ -27,7 +29,8 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
-from .suite import Suite
+from analysis.core import config
+from analysis.estimation.inference.suite import Suite
 
 KINDS = ("iid", "ar1", "resampled")
 
@@ -46,7 +49,7 @@ class NoiseModel:
     n: int
 
     @classmethod
-    def from_data(cls, suite: Suite, kind: str, block: int = 4) -> "NoiseModel":
+    def from_data(cls, suite: Suite, kind: str, block: int = config.BLOCK_YEARS) -> "NoiseModel":
         if kind not in KINDS:
             raise ValueError(f"noise kind must be one of {KINDS}, not {kind!r}")
         s, m = suite.sample, suite.model
@@ -111,13 +114,14 @@ def _chunk(suite: Suite, noise: NoiseModel, effect: float, seed: int, index: int
     return {name: int((test.pvalues(Y) < alpha).sum()) for name, test in suite.tests.items()}
 
 
-def simulate(suite: Suite, noise: NoiseModel, *, effect: float = 0.0, n_sims: int = 1000, seed: int = 20060101,
-             chunk: int = 100, alpha: float = 0.05, n_jobs: int | None = None) -> pd.DataFrame:
+def simulate(suite: Suite, noise: NoiseModel, *, effect: float = 0.0, n_sims: int = config.N_SIMULATIONS,
+             seed: int = config.SEED, chunk: int = config.SIM_CHUNK, alpha: float = config.ALPHA,
+             n_jobs: int | None = config.N_JOBS) -> pd.DataFrame:
     """Rejection rate at `alpha` of every test of `suite`: columns test, rate, mc_se, n_sims.
 
     `n_sims` is rounded up to whole chunks; chunk c always uses seed [seed, c]."""
     n_chunks = -(-n_sims // chunk)
-    counts = Parallel(n_jobs=n_jobs)(delayed(_chunk)(suite, noise, effect, seed, c, chunk, alpha)
+    counts = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(_chunk)(suite, noise, effect, seed, c, chunk, alpha)
                                      for c in range(n_chunks))
     total = n_chunks * chunk
     rate = {name: sum(c[name] for c in counts) / total for name in suite.tests}
@@ -125,8 +129,9 @@ def simulate(suite: Suite, noise: NoiseModel, *, effect: float = 0.0, n_sims: in
                          "mc_se": [np.sqrt(r * (1 - r) / total) for r in rate.values()], "n_sims": total})
 
 
-def size_power(suite: Suite, *, effect: float, n_sims: int = 1000, seed: int = 20060101, chunk: int = 100,
-               block: int = 4, alpha: float = 0.05, n_jobs: int | None = None) -> pd.DataFrame:
+def size_power(suite: Suite, *, effect: float, n_sims: int = config.N_SIMULATIONS, seed: int = config.SEED,
+               chunk: int = config.SIM_CHUNK, block: int = config.BLOCK_YEARS, alpha: float = config.ALPHA,
+               n_jobs: int | None = config.N_JOBS) -> pd.DataFrame:
     """The size and power table: one row per test, columns `size: <noise>` for every noise kind and
     `power: <noise>` (effect `effect` planted) for the data-matched kinds (ar1, resampled)."""
     out = None

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..placebo import draw_fake_treated
-from .assignment import Model
-from .controls import controls_test
-from .design import Design, estimation_sample
-from .inversion import default_grid, invert
-from .randomization import paper_placebo, time_randomization, unit_randomization
-from .wild import WildBootstrap
+from analysis.core import config
+from analysis.estimation.placebo import draw_fake_treated
+from analysis.estimation.inference.assignment import Model
+from analysis.estimation.inference.controls import controls_test
+from analysis.estimation.inference.design import Design, estimation_sample
+from analysis.estimation.inference.inversion import ConfidenceSet, default_grid, invert
+from analysis.estimation.inference.randomization import paper_placebo, time_randomization, unit_randomization
+from analysis.estimation.inference.wild import WildBootstrap
 
 LABELS = {
     "cr1": ("cluster-robust", "CR1 cluster-robust t, t(G−1) reference"),
@@ -35,6 +36,8 @@ LABELS = {
     "wcu_rademacher": ("wild bootstrap", "wild cluster bootstrap, unrestricted, Rademacher (2^G enumerated)"),
     "wcu_webb": ("wild bootstrap", "wild cluster bootstrap, unrestricted, Webb (6^G enumerated)"),
 }
+
+NO_SET = ConfidenceSet(np.nan, np.nan, False, False, False, np.nan, empty=True)
 
 
 @dataclass
@@ -68,8 +71,9 @@ class Suite:
         return self.sample[self.model.outcome].to_numpy(dtype=float)[:, None]
 
 
-def build_tests(panel: pd.DataFrame, model: Model, *, treated="rare_earths", policy_year: int = 2006,
-                min_side: int = 2, n_placebo: int = 500, seed: int = 20060101,
+def build_tests(panel: pd.DataFrame, model: Model, *, treated: str = config.TREATED,
+                policy_year: int = config.POLICY_YEAR, min_side: int = config.MIN_SIDE_YEARS,
+                n_placebo: int = config.N_PLACEBO, seed: int = config.SEED,
                 only: tuple[str, ...] | None = None) -> Suite:
     """All tests of `model`'s coefficient (or those in `only`). A test the sample cannot support (e.g. no
     admissible placebo year) is left out and its reason kept in `Suite.skipped`."""
@@ -118,16 +122,17 @@ def _placebo(sample, model, treated, policy_year, panel, keep, n_placebo, seed):
     return test, test.D.shape[1]
 
 
-def run(suite: Suite, alpha: float = 0.05, grid_points: int = 401) -> pd.DataFrame:
+def run(suite: Suite, alpha: float = config.ALPHA, grid_points: int = 401) -> pd.DataFrame:
     """One row per test: id, family, label, estimate, p, floor, number of assignments/draws, and the
-    confidence set by test inversion (low, high, open ends, holes, grid step)."""
+    confidence set by test inversion on `grid_points` effects (low, high, open ends, holes, grid step;
+    `grid_points=0`: no confidence set)."""
     y = suite.y
     beta, se, _ = suite.real.cr1(y)
-    grid = default_grid(float(beta[0]), float(se[0]), grid_points)
+    grid = default_grid(float(beta[0]), float(se[0]), grid_points) if grid_points else None
     rows = []
     for name, test in suite.tests.items():
         family, label = LABELS[name]
-        cs = invert(test, y, suite.d, grid, alpha)
+        cs = invert(test, y, suite.d, grid, alpha) if grid is not None else NO_SET
         rows.append({"test": name, "family": family, "label": label, "estimate": float(beta[0]),
                      "p": float(test.pvalues(y)[0]), "floor": float(test.floor), "n_reference": suite.sizes[name],
                      "ci_low": cs.low, "ci_high": cs.high, "open_low": cs.open_low, "open_high": cs.open_high,
