@@ -80,6 +80,29 @@ def test_pdf_has_table2_chinese_text_and_embedded_cjk_font(built):
     assert re.search(r"NotoSerifCJK|NotoSansCJK", fonts), fonts
 
 
+def test_every_exhibit_of_the_book_has_provenance_alt_text_vector_and_downloads(built):
+    """Issue 12: a provenance line under every table and figure (HTML and PDF), alt text on every
+    figure, no raster image in the PDF, the downloads in the book and linked from it."""
+    book = built[0] / "book"
+    n_html = 0
+    for page in sorted(book.glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        floats = len(re.findall(r"<table|<figure", html))
+        assert len(re.findall(r'<div class="provenance">', html)) == floats, page.name
+        assert all(re.search(r'alt="[^"]{20,}"', img) for img in re.findall(r"<img [^>]*>", html)), page.name
+        n_html += floats
+    pdf = book / "book.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("Provenance: Made by") == n_html > 50
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) == 2, images  # the header only: every figure is vector
+    for name in ("panel.csv", "panel_provenance.csv", "estimates.csv", "exhibits.csv", "tables/tbl-table2.csv",
+                 "notebooks/04-baseline.ipynb"):
+        assert (book / "downloads" / name).is_file(), name
+    assert 'href="downloads/tables/tbl-table2.csv"' in (book / "03-data.html").read_text(encoding="utf-8")
+    assert (book / "pagefind" / "pagefind-ui.js").is_file()
+
+
 def test_second_build_reuses_every_chapter(built):
     tmp, _ = built
     proc = run_build(tmp, "--html-only")

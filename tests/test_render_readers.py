@@ -186,3 +186,9 @@ def test_project_quarto_config_matches_the_fallback():
     assert refs.count("::: {#refs}") == 1 and refs.count("\n# ") == 0
     for page in config["book"]["appendices"]:
         assert (ROOT / page).is_file(), page
+
+
+def test_every_figure_of_the_registry_has_alt_text():
+    records = yaml.safe_load((ROOT / "data" / "exhibits.yaml").read_text(encoding="utf-8"))["exhibits"]
+    figures = [r for r in records if r["label"].startswith("fig-")]
+    assert figures and all(len(r.get("alt", "")) > 40 for r in figures), [r["label"] for r in figures if not r.get("alt")]

@@ -20,7 +20,7 @@ from analysis.core.errors import DataError
 from analysis.core.paths import DATA
 
 EXHIBITS = DATA / "exhibits.yaml"
-FIELDS = ("label", "chapter", "paper", "spec", "estimates", "made_by", "inputs", "evidence_for")
+FIELDS = ("label", "chapter", "paper", "spec", "estimates", "made_by", "inputs", "evidence_for", "alt")
 CLAIM = re.compile(r"^[CH]\d+$")
 BUILD_PRODUCTS = ("panel", "oxides", "estimates")
 
@@ -38,6 +38,7 @@ class Exhibit:
     spec: str = ""
     estimates: str = ""
     evidence_for: tuple[str, ...] = ()
+    alt: str = ""  # a figure's alt text (what it shows, for a reader who cannot see it)
 
     @property
     def kind(self) -> str:
@@ -76,7 +77,7 @@ def parse(doc: dict) -> dict[str, Exhibit]:
         out[label] = Exhibit(label=label, chapter=rec["chapter"], section=str(chapters[rec["chapter"]]),
                              made_by=made_by, inputs=tuple(rec.get("inputs") or ()), paper=str(rec.get("paper", "")),
                              spec=str(rec.get("spec", "")), estimates=str(rec.get("estimates", "")),
-                             evidence_for=claims)
+                             evidence_for=claims, alt=" ".join(str(rec.get("alt", "")).split()))
     return out
 
 

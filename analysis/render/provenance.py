@@ -3,6 +3,7 @@ sha256 of its inputs (from the exhibit registry `data/exhibits.yaml` and the bui
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -101,13 +102,37 @@ def _as_names(value) -> list[str]:
     return [str(v) for v in value]
 
 
+# the registry's names of build products -> the file the build writes
+BUILD_PRODUCTS = {"panel": "panel.csv", "oxides": "oxide_series.csv", "estimates": "estimates.csv"}
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_tree(path: Path) -> str:
+    """One sha256 over the names and contents of every file under `path` (sorted)."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+        h.update(str(f.relative_to(path)).encode())
+        h.update(sha256_file(f).encode())
+    return h.hexdigest()
+
+
 class Provenance:
     """Provenance of every labelled exhibit of one build."""
 
-    def __init__(self, commit: str, steps: dict | None = None, registry: dict[str, dict] | None = None):
+    def __init__(self, commit: str, steps: dict | None = None, registry: dict[str, dict] | None = None,
+                 project_root: Path | None = None, build_dir: Path | None = None):
         self.commit = commit
         self.steps = steps or {}
         self.registry = registry or {}
+        self.root = Path(project_root) if project_root else None
+        self.build_dir = Path(build_dir) if build_dir else None
         self.exhibits: dict[str, Exhibit] = {}
         self._hashes: dict[str, str] = {}
         for step in self.steps.values():
@@ -119,32 +144,43 @@ class Provenance:
     def for_build(cls, project_root: Path, build_dir: Path | None) -> "Provenance":
         steps_file = Path(build_dir) / "steps.json" if build_dir else None
         steps = json.loads(steps_file.read_text()) if steps_file and steps_file.is_file() else {}
-        return cls(git_commit(Path(project_root)), steps, load_registry(project_root))
+        return cls(git_commit(Path(project_root)), steps, load_registry(project_root), project_root, build_dir)
 
     def _chapter_inputs(self, chapter: str) -> dict[str, str]:
         step = self.steps.get(chapter) or {}
         return {Path(p).name: sha for p, sha in (step.get("inputs") or {}).items()
                 if not p.endswith(".ipynb")}
 
+    def input_hash(self, name: str) -> tuple[str, str] | None:
+        """(shown name, sha256) of one registry input: a build product, or a file/folder of the project."""
+        file = BUILD_PRODUCTS.get(name, name)
+        if Path(file).name in self._hashes:
+            return Path(file).name, self._hashes[Path(file).name]
+        for base in (self.build_dir, self.build_dir / "data" if self.build_dir else None, self.root):
+            path = base / file if base else None
+            if path is not None and path.is_file():
+                return Path(file).name, sha256_file(path)
+            if path is not None and path.is_dir() and base == self.root:
+                return f"{file}/", sha256_tree(path)
+        return None
+
     def exhibit(self, chapter: str, label: str, cell: int, code: str) -> Exhibit:
         """The record of a labelled cell (registry first, then the cell's code and the chapter's step)."""
         record = self.registry.get(label, {})
-        function = str(record.get("function") or record.get("functions") or "") or function_in_code(code)
-        if isinstance(record.get("functions"), list):
-            function = ", ".join(record["functions"])
-        names = _as_names(record.get("inputs"))
-        inputs = {Path(n).name: self._hashes[Path(n).name] for n in names if Path(n).name in self._hashes}
-        if not inputs:
-            inputs = self._chapter_inputs(chapter)
-        found = Exhibit(label, chapter, cell, function, self.commit, inputs)
-        self.exhibits[label] = found
-        return found
+        made_by = _as_names(record.get("made_by") or record.get("functions") or record.get("function"))
+        function = ", ".join(made_by) or function_in_code(code)
+        found = [self.input_hash(n) for n in _as_names(record.get("inputs"))]
+        inputs = dict(f for f in found if f) or self._chapter_inputs(chapter)
+        exhibit = Exhibit(label, chapter, cell, function, self.commit, inputs)
+        self.exhibits[label] = exhibit
+        return exhibit
 
 
 def provenance_markdown(exhibit: Exhibit, href_prefix: str = "") -> str:
     """A fenced div with the provenance line of `exhibit` (pandoc and Quarto markdown)."""
     where = f"{exhibit.chapter}, cell {exhibit.cell}"
-    made = f"`{exhibit.function}()` ({where})" if exhibit.function else f"the code of {where}"
+    calls = " → ".join(f"`{f.strip()}()`" for f in exhibit.function.split(","))
+    made = f"{calls} ({where})" if exhibit.function else f"the code of {where}"
     inputs = ", ".join(f"`{name}` sha256 `{sha[:SHORT_SHA]}`" for name, sha in exhibit.inputs.items())
     parts = [f"Made by {made}", f"commit `{exhibit.commit}`"]
     if inputs:
