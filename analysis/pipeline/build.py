@@ -53,6 +53,16 @@ def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
             "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
 
 
+def portable_key(params: dict, root: Path = ROOT) -> str:
+    """The parameters as they enter a chapter's cache key: paths inside the project relative to it, so
+    that a copied or moved checkout (or Quarto's staged copy) reuses the executed notebooks."""
+    def rel(value):
+        if isinstance(value, str) and value.startswith(str(root) + "/"):
+            return "./" + value[len(str(root)) + 1:]
+        return value
+    return json.dumps({k: rel(v) for k, v in params.items()}, sort_keys=True)
+
+
 def execute_chapter(chapter: str, target: Path, params: dict) -> None:
     """Run one chapter notebook with papermill; a failing cell becomes ChapterError(chapter, cell)."""
     source = ROOT / chapter
@@ -107,7 +117,7 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
         if unknown:
             raise ChapterError(chapter, f"metadata declares unknown input(s) {unknown}; known: {sorted(products)}")
         reads = [products[name] for name in declared_inputs(chapter) if products[name].exists()]
-        key = digest([ROOT / chapter, *code_and_data, *reads], json.dumps(params, sort_keys=True))
+        key = digest([ROOT / chapter, *code_and_data, *reads], portable_key(params))
         tag = f"[{i}/{len(chapters)}] {chapter}"
         if not opts.force and target.is_file() and log.fresh(chapter, key):
             say(f"{tag} unchanged, cached")

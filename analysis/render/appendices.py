@@ -59,7 +59,7 @@ def data_sources_page(project_root: Path) -> str:
            f"Every raw input of the book, as declared in `{SOURCES}`. Each file is downloaded from its pinned "
            "URL (or copied from the offline mirror) and refused unless its sha256 matches. Third-party data "
            "keep their own terms, listed here under *licence*.", "",
-           "| input | publisher | licence |", "|---|---|---|"]
+           "| input | publisher | licence |", "|:--|:--|:--|"]
     out += [f"| [`{i['id']}`](#sec-src-{i['id']}) | {_cell(i.get('publisher'))} | {_cell(i.get('licence'))} |"
             for i in inputs]
     for i in inputs:
@@ -73,7 +73,7 @@ def data_sources_page(project_root: Path) -> str:
                 ("used for", _cell("; ".join(map(str, i.get("variables") or [])))),
                 ("units", "; ".join(units) or "—"), ("why this source", _cell(i.get("choice"))),
                 ("caveats", _cell(i.get("caveats")))]
-        out += ["", f"## `{i['id']}` {{#sec-src-{i['id']}}}", "", "| | |", "|---|---|"]
+        out += ["", f"## `{i['id']}` {{#sec-src-{i['id']}}}", "", "| | |", "|:--|:--|"]
         out += [f"| {k} | {v or '—'} |" for k, v in rows]
     return "\n".join(out) + "\n"
 
@@ -119,19 +119,19 @@ def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str
     took = (f"{info.seconds:.0f} s for the data and chapter steps (rendering not included)"
             if info.seconds is not None else "not measured (rendered outside `python -m analysis build`)")
     out = ["# Colophon {#sec-app-colophon}", "",
-           "| | |", "|---|---|",
+           "| | |", "|:--|:--|",
            f"| commit | `{info.commit}` |",
            f"| built | {info.started.strftime('%Y-%m-%d %H:%M UTC')} |",
            f"| build time | {took} |",
            f"| Python | {info.python} ({info.machine}) |",
            f"| packages | {len(versions)} pinned in `requirements.lock`; the main ones below |", "",
-           "| package | version |", "|---|---|"]
+           "| package | version |", "|:--|:--|"]
     out += [f"| {p} | {v} |" for p, v in key]
     out += ["", "Fonts: Libertinus Serif (Latin, built into typst) and Noto Serif CJK SC (Chinese, Debian "
             "`fonts-noto-cjk`). Figures are drawn with matplotlib as SVG.", "",
             "## Downloads {#sec-app-downloads}", "",
             "Everything a referee needs to go from a number to code and data, in this book's `downloads/` "
-            "folder.", "", "| file | what |", "|---|---|"]
+            "folder.", "", "| file | what |", "|:--|:--|"]
     out += [f"| [`{Path(h).name}`]({href_prefix}{h}) | {_cell(d)} |" for h, d in downloads]
     return "\n".join(out) + "\n"
 
