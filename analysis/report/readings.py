@@ -11,8 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.core import config
 from analysis.data import paper
 from analysis.data.build import panel_paths
+from analysis.estimation.placebo import Placebo
 from analysis.estimation.twfe import TwfeResult
 from analysis.report.verdicts import stars_text
 
@@ -64,3 +66,27 @@ def public_panel(build_dir) -> bool:
     """True when the build made the panel from the declared public inputs (the data step then writes
     `data/inputs.csv`); False when the user supplied the panel with `--panel`."""
     return panel_paths(Path(build_dir))["inputs"].is_file()
+
+
+def centred_on_zero(mean: float, sd: float, n: int) -> bool:
+    """Whether the mean of `n` draws with standard deviation `sd` is within two standard errors of 0."""
+    return abs(mean) <= 2 * sd / np.sqrt(n)
+
+
+def placebo_side(result: Placebo) -> str:
+    """Where the true coefficient lies among the placebo draws: 'to the left of all of them', 'to the
+    right of 97% of them' (left when it is below the draws' mean)."""
+    s = result.summary()
+    if result.true_estimate < s["mean"]:
+        side, share = "left", float((result.draws["estimate"] > result.true_estimate).mean())
+    else:
+        side, share = "right", float((result.draws["estimate"] < result.true_estimate).mean())
+    return f"to the {side} of {'all' if share == 1 else f'{share:.0%}'} of them"
+
+
+def placebo_position(result: Placebo, alpha: float = config.ALPHA) -> str:
+    """'an outlier' when no placebo draw is as extreme as the true coefficient (two-sided), 'in the
+    tail' when the randomization p-value is below `alpha`, otherwise 'inside the placebo distribution'."""
+    if result.randomization_p == 0:
+        return "an outlier"
+    return "in the tail" if result.randomization_p < alpha else "inside the placebo distribution"
