@@ -96,3 +96,20 @@ def test_normalisation_table_names_the_paper_table_first():
     assert list(table.columns)[:3] == ["the paper's table", "column", "variable"]
     assert list(table["the paper's table"]) == ["Table 3", "Table 5"]
     assert "DID spread" not in table.columns
+
+
+def test_size_reading_against_the_nominal_level():
+    assert readings.size_reading(0.27, 2000) == "far too optimistic"
+    assert readings.size_reading(0.08, 2000) == "too optimistic"  # 0.05 + 2 se = 0.0598
+    assert readings.size_reading(0.055, 2000) == "about right"
+
+
+def test_gap_is_flat_relative_to_the_post_policy_gap():
+    assert readings.gap_is_flat([0.05, -0.1, 0.02], -0.67)
+    assert not readings.gap_is_flat([0.19, -0.57], -0.67)
+
+
+def test_rises_steadily():
+    assert readings.rises_steadily([0.166, 0.597, 1.102, 1.858])  # the paper's Table 4, current to post_3
+    assert not readings.rises_steadily([-0.80, -0.64, -0.08, -0.25])
+    assert not readings.rises_steadily([0.5])

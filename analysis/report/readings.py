@@ -90,3 +90,26 @@ def placebo_position(result: Placebo, alpha: float = config.ALPHA) -> str:
     if result.randomization_p == 0:
         return "an outlier"
     return "in the tail" if result.randomization_p < alpha else "inside the placebo distribution"
+
+
+def size_reading(size: float, n_sims: int, alpha: float = config.ALPHA) -> str:
+    """How a test's rejection rate under a true null compares with its nominal level `alpha`:
+    'far too optimistic' (at least twice alpha), 'too optimistic' (above alpha by more than two
+    simulation standard errors) or 'about right'."""
+    if size >= 2 * alpha:
+        return "far too optimistic"
+    if size > alpha + 2 * np.sqrt(alpha * (1 - alpha) / n_sims):
+        return "too optimistic"
+    return "about right"
+
+
+def gap_is_flat(pre_gaps, post_mean_gap: float, share: float = 0.5) -> bool:
+    """Whether a treated-minus-control gap is flat before the policy: every pre-policy gap smaller in
+    absolute value than `share` of the average post-policy gap."""
+    return bool(np.all(np.abs(np.asarray(pre_gaps, dtype=float)) < share * abs(post_mean_gap)))
+
+
+def rises_steadily(values) -> bool:
+    """Whether a sequence of coefficients increases from each one to the next."""
+    values = np.asarray(values, dtype=float)
+    return bool(len(values) > 1 and np.all(np.diff(values) > 0))
