@@ -8,7 +8,8 @@ import pytest
 from analysis.data.build import panel_paths
 from analysis.display import estimation_tables
 from analysis.estimation.placebo import Placebo
-from analysis.estimation.twfe import fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe
 from analysis.report import readings
 
 

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis.estimation.sensitivity import dates, pretrend, sdid, table4
-from analysis.estimation.twfe import fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe
 
 
 def sim(effect, noise=0.05, seed=3, **kw):

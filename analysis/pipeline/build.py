@@ -48,7 +48,7 @@ def book_chapters(project: Path = ROOT) -> list[str]:
 
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
-    return {"build_dir": str(opts.build), "panel_path": str(panel), "data_dir": str(DATA),
+    return {"build_dir": str(opts.build), "panel_path": str(panel),
             "seed": opts.seed, "n_placebo": opts.n_placebo,
             "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
 
