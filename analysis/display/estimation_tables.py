@@ -28,7 +28,8 @@ def path_table(fit: EventStudy, policy_year: int = POLICY_YEAR) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, unit: str = "mineral") -> pd.DataFrame:
+def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
+                       unit: str = "mineral") -> pd.DataFrame:
     """Display frame of `unit_placebo`: numbers formatted, a unidentified unit shows its note."""
     rows = []
     for _, r in frame.iterrows():
@@ -61,7 +62,8 @@ def placebo_comparison(result: Placebo) -> pd.DataFrame:
             ("fake-treated rows drawn per draw", f"{result.n_fake}", reported("placebo_fake_treated_samples", ".0f")),
             ("true DID (the paper's Table 3, column (2))", f"{result.true_estimate:.3f}",
              reported("placebo_true_coef", ".3f")),
-            ("mean (sd) of placebo coefficients", f"{s['mean']:.3f} ({s['sd']:.3f})", "mostly near 0, bell-shaped (text)"),
+            ("mean (sd) of placebo coefficients", f"{s['mean']:.3f} ({s['sd']:.3f})",
+             "mostly near 0, bell-shaped (text)"),
             ("range of placebo coefficients", f"{s['min']:.3f} to {s['max']:.3f}", "all below the true value (text)"),
             ("share of draws with own p < 0.10", f"{s['share_p_below_0.10']:.3f}", "not reported"),
             ("share with placebo ≥ true", f"{s['share_above_true']:.3f}", "0 (text)"),
