@@ -2,54 +2,93 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from .errors import ReplicationError
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump)."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see `python -m analysis {self.prog.split()[-1]} --help`)\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = Parser(prog="python -m analysis", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--mirror", type=Path, help="offline mirror of raw files (default: REDID_MIRROR or ../shared/data)")
     common.add_argument("--offline", action="store_true", help="do not try the pinned URLs; use cache and mirror only")
+    common.add_argument("--debug", action="store_true", help="show the Python traceback of a failure (for developers)")
     b = sub.add_parser("build", parents=[common], help="data -> panel -> notebooks -> HTML + PDF in _book/")
     b.add_argument("--panel", type=Path, help="use this panel CSV (e.g. the paper's original series) instead of the public-data panel")
     b.add_argument("--oxide-panel", type=Path, help="your own rare-earth oxide prices for Table 7 (schema: heterogeneity chapter)")
     b.add_argument("--seed", type=int, default=20060101, help="random seed for the placebo draws")
     b.add_argument("--n-placebo", type=int, default=500, help="number of placebo draws (the paper uses 500)")
-    b.add_argument("--chapter", action="append", help="execute only this chapter (repeatable); others reuse their last run")
-    b.add_argument("--html-only", action="store_true", help="skip the PDF")
-    b.add_argument("--force", action="store_true", help="re-execute chapters even when nothing changed")
+    b.add_argument("--chapter", action="append", help="execute this chapter even if cached (repeatable); the others "
+                                                      "re-run only if their inputs changed")
+    b.add_argument("--html-only", action="store_true", help="skip the PDF (the last PDF is kept)")
+    b.add_argument("--force", action="store_true", help="re-execute and re-render everything even when nothing changed")
     b.add_argument("--out", type=Path, help="output directory (default: _book)")
+    b.add_argument("--timeout", type=float, default=None, help="seconds one chapter cell may run (default 600)")
     p = sub.add_parser("panel", parents=[common], help="fetch, verify and build the panel only")
     p.add_argument("--panel", type=Path, help="validate this panel CSV instead")
     sub.add_parser("verify", parents=[common], help="fetch and verify every declared raw input (sha256)")
-    args = parser.parse_args(argv)
+    return top
 
+
+def run(args) -> int:
     from . import build_data, pipeline
     from .fetch import fetch_all
     from .manifest import load_manifest
 
+    if args.command == "verify":
+        paths = fetch_all(load_manifest(), use_url=not args.offline, mirror=args.mirror, progress=print)
+        print(f"all {len(paths)} inputs verified")
+        return 0
+    if args.command == "panel":
+        written, _ = build_data.write_panel(pipeline.build_dir(), args.panel, not args.offline, args.mirror)
+        print(f"panel written: {written['panel']}")
+        return 0
+    opts = pipeline.BuildOptions(user_panel=args.panel, oxide_panel=args.oxide_panel, use_url=not args.offline,
+                                 mirror=args.mirror, seed=args.seed, n_placebo=args.n_placebo, chapters=args.chapter,
+                                 formats=("html",) if args.html_only else ("html", "pdf"), force=args.force,
+                                 debug=args.debug)
+    if args.timeout is not None:
+        opts.timeout = args.timeout
+    if args.out:
+        opts.out = args.out.resolve()
+    return pipeline.build(opts)
+
+
+def main(argv=None) -> int:
     try:
-        if args.command == "verify":
-            paths = fetch_all(load_manifest(), use_url=not args.offline, mirror=args.mirror)
-            for sid, path in paths.items():
-                print(f"ok  {sid:28s} {path}")
-            return 0
-        if args.command == "panel":
-            written, _ = build_data.write_panel(pipeline.build_dir(), args.panel, not args.offline, args.mirror)
-            print(f"panel written: {written['panel']}")
-            return 0
-        opts = pipeline.BuildOptions(user_panel=args.panel, oxide_panel=args.oxide_panel, use_url=not args.offline, mirror=args.mirror,
-                                     seed=args.seed, n_placebo=args.n_placebo, chapters=args.chapter,
-                                     formats=("html",) if args.html_only else ("html", "pdf"), force=args.force)
-        if args.out:
-            opts.out = args.out.resolve()
-        return pipeline.build(opts)
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a bad option (its one line is printed)
+        return exc.code
+    try:
+        return run(args)
     except ReplicationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        for line in getattr(exc, "lines", None) or [" ".join(str(exc).split())]:
+            print(f"error: {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        if args.debug:
+            traceback.print_exc()
+        print("interrupted; the previously published book is unchanged", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(130)  # do not wait for chapter threads; their kernels exit with this process
+    except Exception as exc:  # a bug, not a user's fault: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"error: internal error {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+              "(run with --debug for the traceback)", file=sys.stderr)
         return 1
 
 

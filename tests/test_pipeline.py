@@ -15,6 +15,7 @@ import yaml
 
 from analysis import pipeline
 from analysis.paths import ROOT
+from analysis.publish import MARKER
 from synthetic import user_panel
 
 pytestmark = pytest.mark.e2e
@@ -108,7 +109,7 @@ def test_bad_user_panel_fails_cleanly_and_keeps_the_old_book(built, tmp_path):
     user_panel().drop(columns="EPU").to_csv(bad, index=False)
     proc = run_build(tmp, "--panel", str(bad))
     assert proc.returncode == 1
-    assert "their_panel.csv" in proc.stdout + proc.stderr and "EPU" in proc.stdout + proc.stderr
+    assert "their_panel.csv" in proc.stderr and "EPU" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert (tmp / "book" / "03-data.html").read_bytes() == before
 
@@ -135,12 +136,13 @@ def test_failing_chapter_names_chapter_and_cell_and_keeps_the_old_book(tmp_path,
     out = tmp_path / "book"
     out.mkdir()
     (out / "index.html").write_text("previous book")
+    (out / MARKER).write_text("a book this build published")
     monkeypatch.setattr(pipeline, "ROOT", project)
     monkeypatch.setattr(pipeline, "book_chapters", lambda *a: ["chapters/99-broken.ipynb"])
     opts = pipeline.BuildOptions(build=tmp_path / "build", out=out, user_panel=panel, use_url=False)
     assert pipeline.build(opts) == 1
     assert (out / "index.html").read_text() == "previous book"
     assert not list(tmp_path.glob("book.tmp-*"))
-    printed = capsys.readouterr().out
+    printed = capsys.readouterr().err
     assert re.search(r"chapter chapters/99-broken\.ipynb, cell 2: ValueError: planted failure", printed), printed
 
