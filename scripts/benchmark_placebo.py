@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from analysis import placebo as pl  # noqa: E402
-from analysis.twfe import simulate_panel  # noqa: E402
+from analysis.estimation import placebo
+from analysis.estimation.twfe import simulate_panel  # noqa: E402
 
 
 def timed(fn, *args, repeat: int = 1):
@@ -44,11 +44,11 @@ def main() -> None:
     print(f"panel: {what}; {len(panel)} rows, {int(panel['LNPRI'].notna().sum())} with LNPRI; {n_fake} fake-treated per draw")
     loop_rate = None
     for n in (500, 10_000):
-        draws = pl.draw_fake_treated(len(panel), n_fake, n, args.seed)
-        t_fast, fast = timed(pl.placebo_vectorised, panel, draws, repeat=3)
+        draws = placebo.draw_fake_treated(len(panel), n_fake, n, args.seed)
+        t_fast, fast = timed(placebo.placebo_vectorised, panel, draws, repeat=3)
         m = min(n, args.loop_max)
         if loop_rate is None or m == n:
-            t_loop_m, slow = timed(pl.placebo_loop, panel, draws[:m])
+            t_loop_m, slow = timed(placebo.placebo_loop, panel, draws[:m])
             loop_rate = t_loop_m / m
             gap = np.nanmax(np.abs(fast["estimate"].to_numpy()[:m] - slow["estimate"].to_numpy()))
             print(f"  check on {m} draws: max |vectorised − loop| coefficient difference = {gap:.1e}")

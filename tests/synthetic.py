@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.panel import MINERALS
+from analysis.data.panel import MINERALS
 
 
 def user_panel(seed: int = 0, effect: float = 0.5, optional: bool = False) -> pd.DataFrame:

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.display import md
-from analysis import audit
-from analysis.estimates import COLUMNS
+from analysis.display.markdown import md
+from analysis.estimation.estimates import COLUMNS
+from analysis.report import audit
 
 
 def reported_rows():

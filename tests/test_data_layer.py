@@ -11,18 +11,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.errors import DataError, ReplicationError
-from analysis.fetch import fetch, sha256_of
-from analysis.manifest import MANIFEST, Source, load_manifest
-from analysis.panel import MINERALS, PanelSpec, add_design, series_by_year
-from analysis.paths import mirror_dir
-from analysis.readers import read
-from analysis.schemas import PARSED_SCHEMAS, load_user_panel, validate_panel, validate_parsed
 from synthetic import user_panel
-from analysis.transform import (annual_mean, annual_mean_of_monthly_means, concentration_ratio, deflator,
-                                log_real_price, missing_years, overlap_check)
 
+from analysis.core.errors import DataError, ReplicationError
+from analysis.core.paths import mirror_dir
+from analysis.data.fetch import fetch, sha256_of
+from analysis.data.manifest import MANIFEST, Source, load_manifest
+from analysis.data.panel import PanelSpec, add_design, series_by_year
+from analysis.data.readers import read
+from analysis.data.schemas import (
+    PARSED_SCHEMAS,
+    load_user_panel,
+    validate_panel,
+    validate_parsed,
+)
+from analysis.data.transform import (
+    annual_mean,
+    annual_mean_of_monthly_means,
+    concentration_ratio,
+    deflator,
+    log_real_price,
+    missing_years,
+    overlap_check,
+)
 
 # ---------------------------------------------------------------- pure transforms
 

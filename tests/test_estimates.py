@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from analysis import estimates
-from analysis.errors import ReplicationError
-from analysis.twfe import fit_twfe, simulate_panel
+from analysis.core.errors import ReplicationError
+from analysis.estimation import estimates
+from analysis.estimation.twfe import fit_twfe, simulate_panel
 
 
 def test_save_load_gather_and_value(tmp_path):

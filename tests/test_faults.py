@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import __main__ as cli
-from analysis import execute, pipeline, publish
-from analysis.paths import ROOT
+from analysis.core.paths import ROOT
+from analysis.pipeline import build as pipeline
+from analysis.pipeline import cli, publish
 from synthetic import user_panel
 
 pytestmark = pytest.mark.faults
@@ -117,7 +117,7 @@ def template(tmp_path_factory):
     user_panel().to_csv(site.panel, index=False)
     (root / "user").mkdir()
     (root / "user" / "thesis.docx").write_text("a user's file")
-    env = {k: os.environ.get(k) for k in ("REDID_BUILD", "JUPYTER_RUNTIME_DIR", "SOURCE_DATE_EPOCH",
+    env = {k: os.environ.get(k) for k in ("REDID_BUILD", "SOURCE_DATE_EPOCH",
                                           "REDID_RENDER_CACHE")}
     os.environ["REDID_BUILD"] = str(site.build)
     old_root = pipeline.ROOT
@@ -138,7 +138,7 @@ def site(template, tmp_path, monkeypatch):
     s = Site(tmp_path)
     monkeypatch.setattr(pipeline, "ROOT", s.project)
     monkeypatch.setenv("REDID_BUILD", str(s.build))
-    for k in ("JUPYTER_RUNTIME_DIR", "SOURCE_DATE_EPOCH", "REDID_RENDER_CACHE"):
+    for k in ("SOURCE_DATE_EPOCH", "REDID_RENDER_CACHE"):
         monkeypatch.delenv(k, raising=False)
     return s
 
@@ -442,7 +442,7 @@ def test_debug_shows_the_traceback(site, capsys):
 
 def test_missing_and_corrupt_raw_input(site, capsys, monkeypatch, tmp_path):
     """The public-data build (no --panel): a mirror without the first input, then with wrong bytes."""
-    from analysis.manifest import load_manifest
+    from analysis.data.manifest import load_manifest
     first = next(iter(load_manifest().values()))
     monkeypatch.setenv("REDID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("REDID_MIRROR", str(tmp_path / "mirror"))
@@ -456,7 +456,8 @@ def test_missing_and_corrupt_raw_input(site, capsys, monkeypatch, tmp_path):
 
 
 def test_broken_manifest(site, capsys, monkeypatch, tmp_path):
-    from analysis import build_data, manifest
+    from analysis.data import build as build_data
+    from analysis.data import manifest
     bad = tmp_path / "sources.yaml"
     bad.write_text("inputs:\n  - id: x\n    file: [unclosed\n")
     monkeypatch.setattr(build_data, "load_manifest", lambda: manifest.load_manifest(bad))
@@ -509,7 +510,8 @@ def test_failing_hanging_dying_chapter(site, capsys, code, args, pattern):
 
 # ------------------------------------------------------------------ killed builds (separate processes)
 
-LAUNCH = ("import sys; from pathlib import Path; from analysis import pipeline; from analysis.__main__ import main; "
+LAUNCH = ("import sys; from pathlib import Path; from analysis.pipeline import build as pipeline; "
+          "from analysis.pipeline.cli import main; "
           "pipeline.ROOT = Path(sys.argv[1]); sys.exit(main(sys.argv[2:]))")
 
 
@@ -532,19 +534,39 @@ def wait_for(proc: subprocess.Popen, text: str, limit: float = 120) -> None:
     raise AssertionError(f"no {text!r} within {limit} s")
 
 
+def wait_for_orphan_kernels(runtime: Path, limit: float = 30) -> None:
+    """Kernels run in their own session: after a kill they notice their parent is gone and exit."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        alive = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                alive += [cmdline] if str(runtime) in cmdline.read_bytes().decode(errors="replace") else []
+            except OSError:
+                pass
+        if not alive:
+            return
+        time.sleep(0.2)
+
+
 @pytest.mark.parametrize("when", ["executing", "[render]"])
 def test_killed_build_then_rebuild(site, capsys, when):
     watch = Watch(site)
     good = replace_code(site, "02-beta.ipynb", "import time\ntime.sleep(3)\nprint('slept')")
     proc = launch(site)
     wait_for(proc, when)
+    end = time.monotonic() + 30
+    while when == "executing" and not list((site.build / "runtime").glob("kernel-*.json")) and time.monotonic() < end:
+        time.sleep(0.1)  # kill once a kernel is up, so that it leaves its connection file
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(30)
+    wait_for_orphan_kernels(site.build / "runtime")
+    killed = list((site.build / "runtime").glob("kernel-*.json"))  # the killed kernel's file, in the build
     if when == "executing":
-        assert digests(site.book) == watch.book
+        assert digests(site.book) == watch.book and killed
     out = recovers(site, capsys)
     assert not list(site.root.glob("book.tmp-*")) and not list(site.build.rglob("*.running.ipynb"))
-    assert not list((site.build / "runtime").glob("*"))
+    assert not [f for f in killed if f.exists()]
     (site.project / "chapters" / "02-beta.ipynb").write_bytes(good)
     assert "error" not in out
 

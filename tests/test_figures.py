@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from synthetic import user_panel
 
-from analysis import figures
-from analysis.panel import MINERAL_LABELS, MINERALS
+from analysis.data.panel import MINERAL_LABELS, MINERALS
+from analysis.display import figures
 
 
 def test_mineral_paths_draws_each_mineral_with_the_treated_one_marked():

@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 from synthetic import user_panel
 
-from analysis import estimates, mechanisms as m
-from analysis.panel import PanelSpec, add_design
-from analysis.twfe import fit_twfe
+from analysis.data.panel import PanelSpec, add_design
+from analysis.estimation import estimates
+from analysis.estimation import mechanisms as m
+from analysis.estimation.twfe import fit_twfe
 
 
 def panel_with_cr4_effect(effect: float = 0.1, seed: int = 3, drop: int = 0) -> pd.DataFrame:

@@ -18,8 +18,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import diagrams, narrative  # noqa: E402
-from analysis.errors import DataError  # noqa: E402
+from analysis.core.errors import DataError  # noqa: E402
+from analysis.data import facts
+from analysis.display import (
+    diagrams,  # noqa: E402
+    fact_tables,
+)
+from analysis.report import labels, sentences, verdicts
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO.parent / "shared" / "seeds"
@@ -45,7 +50,7 @@ def seed001() -> str:
 
 @pytest.fixture(scope="module")
 def data() -> dict[str, pd.DataFrame]:
-    return {name: narrative.load(name) for name in narrative.SPECS}
+    return {name: facts.load(name) for name in facts.SPECS}
 
 
 # ----------------------------------------------------------------------------- datasets vs seeds
@@ -58,20 +63,20 @@ QUOTED = [("china_shares", "description_zh"), ("coding_concepts", "evidence_zh")
 
 @pytest.mark.parametrize("name,column", QUOTED)
 def test_every_quote_occurs_in_a_seed(data, seed000, seed001, name, column):
-    assert narrative.quotes_missing(data[name], column, seed000 + seed001) == []
+    assert facts.quotes_missing(data[name], column, seed000 + seed001) == []
 
 
 def test_document_titles_from_seeds_occur_in_them(data, seed000, seed001):
     ev = data["policy_events"]
     from_seed = ev[ev["source"].str.contains("seed")]
-    assert narrative.quotes_missing(from_seed, "title_zh", seed000 + seed001) == []
+    assert facts.quotes_missing(from_seed, "title_zh", seed000 + seed001) == []
     chinese_numbers = from_seed[from_seed["doc_number"].str.contains("号")]
     assert len(chinese_numbers) == 1
-    assert narrative.quotes_missing(chinese_numbers, "doc_number", seed000 + seed001) == []
+    assert facts.quotes_missing(chinese_numbers, "doc_number", seed000 + seed001) == []
 
 
 def test_export_quotas_2004_2009_match_the_list_printed_in_seed001(data, seed001):
-    text = narrative.normalise(seed001)
+    text = facts.normalise(seed001)
     listed = re.search(r"2004年至2009年,我国稀土出口配额分别为((?:[\d.]+万t、?)+)", text)
     assert listed, "the 2004-2009 quota sentence was not found in seed 001"
     printed = [float(v) * 10_000 for v in re.findall(r"([\d.]+)万t", listed.group(1))]
@@ -80,7 +85,7 @@ def test_export_quotas_2004_2009_match_the_list_printed_in_seed001(data, seed001
 
 
 def test_export_quotas_2010_2011_match_seed001(data, seed001):
-    text = narrative.normalise(seed001)
+    text = facts.normalise(seed001)
     q = data["export_quotas"].set_index("year")["quota_t"]
     assert q[2010] == 30258 and "2010年全年的稀土出口配额总数仅为30258t" in text
     assert "降低稀土出口配额至30258t" in text  # 表1 row 6 repeats it
@@ -90,12 +95,12 @@ def test_export_quotas_2010_2011_match_seed001(data, seed001):
 def test_white_paper_shares_23_and_90_percent(data, seed001):
     s = data["china_shares"].set_index("quantity")["value"]
     assert (s["cn_resource_share_whitepaper"], s["cn_market_supply_share_whitepaper"]) == (23, 90)
-    assert "中国以23%的稀土资源承担了世界90%以上的市场供应" in narrative.normalise(seed001)
+    assert "中国以23%的稀土资源承担了世界90%以上的市场供应" in facts.normalise(seed001)
 
 
 def test_reserve_and_production_shares_match_seed000(data, seed000):
     s = data["china_shares"].set_index("quantity")["value"]
-    text = narrative.normalise(seed000)
+    text = facts.normalise(seed000)
     assert f"占全球的比例由{s['cn_reserve_share_2011']:.1f}%降至{s['cn_reserve_share_now']:.1f}%" in text
     assert f"中国稀土资源产量占全球的{s['cn_production_share']:.1f}%" in text
     assert f"2021年CR4={s['cr4_re_2021']:.2f}%" in text
@@ -129,13 +134,13 @@ def test_coding_table_matches_seed001_table2(data, seed001):
     ours = {m: list(g["sub_category_zh"]) for m, g in cat.groupby("main_category_zh", sort=False)}
     assert ours == printed
     assert len(ours) == 8 and sum(len(v) for v in ours.values()) == 20
-    assert "通过对32个初始范畴的类属分析得到20个副范畴并最终归纳得到8个主范畴" in narrative.normalise(seed001)
+    assert "通过对32个初始范畴的类属分析得到20个副范畴并最终归纳得到8个主范畴" in facts.normalise(seed001)
 
 
 def test_hypotheses_and_conclusions_are_the_papers_four(data, seed000):
-    text = narrative.normalise(seed000)
+    text = facts.normalise(seed000)
     for i, row in enumerate(data["hypotheses"].itertuples(), 1):
-        assert row.id == f"H{i}" and narrative.normalise(f"假设{i}:{row.statement_zh}") in text.replace("：", ":")
+        assert row.id == f"H{i}" and facts.normalise(f"假设{i}:{row.statement_zh}") in text.replace("：", ":")
     assert list(data["conclusions"]["id"]) == ["C1", "C2", "C3", "C4"]
     assert (data["policy_advice"]["seed"] == "seed000").sum() == 3
 
@@ -149,7 +154,7 @@ def test_all_datasets_load_with_a_source_on_every_row(data):
 
 
 def _raw(name):
-    return pd.read_csv(narrative.NARRATIVE / narrative.SPECS[name].file, dtype=str, keep_default_na=False)
+    return pd.read_csv(facts.NARRATIVE / facts.SPECS[name].file, dtype=str, keep_default_na=False)
 
 
 @pytest.mark.parametrize("name,change,message", [
@@ -162,9 +167,9 @@ def _raw(name):
     ("hypotheses", lambda f: f.drop(columns="tested_in"), "missing column"),
 ])
 def test_validation_rejects_broken_files(name, change, message):
-    narrative.validate(name, _raw(name))  # the file as committed passes
+    facts.validate(name, _raw(name))  # the file as committed passes
     with pytest.raises(DataError, match=message):
-        narrative.validate(name, change(_raw(name)).reset_index(drop=True))
+        facts.validate(name, change(_raw(name)).reset_index(drop=True))
 
 
 # ----------------------------------------------------------------------------- citations and cross-references
@@ -197,7 +202,7 @@ def test_bibliography_keys_are_unique():
 
 
 def test_every_citation_in_the_book_is_in_the_bibliography():
-    cited = cited_keys(narrative.book_sources())
+    cited = cited_keys(labels.book_sources())
     assert {"seed000", "seed001"} <= set(cited)
     missing = {k: v for k, v in cited.items() if k not in set(bib_keys())}
     assert missing == {}
@@ -210,19 +215,19 @@ def test_every_bib_key_of_the_datasets_is_in_the_bibliography(data):
 
 
 def test_every_cross_reference_resolves():
-    used = narrative.used_refs()
-    defined = narrative.defined_labels()
+    used = labels.used_refs()
+    defined = labels.defined_labels()
     assert "sec-policy" in defined and "fig-policy-timeline" in defined
     assert {k: v for k, v in used.items() if k not in defined} == {}
 
 
 def test_tested_in_labels_of_the_datasets_exist(data):
     """The tables and figures the hypotheses and conclusions point to are defined in some chapter."""
-    defined = narrative.defined_labels()
+    defined = labels.defined_labels()
     for name in ("hypotheses", "conclusions"):
         for spec in list(data[name]["tested_in"]) + list(data[name]["section"]):
-            labels = {x.strip() for x in spec.split(";") if x.strip()}
-            assert labels <= defined, (name, labels - defined)
+            wanted = {x.strip() for x in spec.split(";") if x.strip()}
+            assert wanted <= defined, (name, wanted - defined)
 
 
 def test_label_and_reference_scanners_on_a_small_book(tmp_path):
@@ -233,16 +238,16 @@ def test_label_and_reference_scanners_on_a_small_book(tmp_path):
     ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     path = tmp_path / "01-x.ipynb"
     path.write_text(json.dumps(nb))
-    assert narrative.defined_labels([path]) == {"sec-alpha", "sec-beta", "fig-x"}
-    assert set(narrative.used_refs([path])) == {"sec-beta", "fig-x", "tbl-y"}
+    assert labels.defined_labels([path]) == {"sec-alpha", "sec-beta", "fig-x"}
+    assert set(labels.used_refs([path])) == {"sec-beta", "fig-x", "tbl-y"}
     assert set(cited_keys([path])) == {"seed000"}
 
 
 def test_xref_prefers_existing_tables_and_falls_back_to_sections():
-    assert narrative.xref("tbl-a; fig-b", "sec-c", {"tbl-a", "sec-c"}) == "@tbl-a"
-    assert narrative.xref("tbl-a; fig-b", "sec-c", {"sec-c"}) == "@sec-c"
-    assert narrative.xref("tbl-a", "sec-c", set()) == "(not yet in the book)"
-    assert narrative.xref("tbl-a; tbl-b; fig-c", "", {"tbl-a", "tbl-b", "fig-c"}) == "@tbl-a, @tbl-b and @fig-c"
+    assert fact_tables.xref("tbl-a; fig-b", "sec-c", {"tbl-a", "sec-c"}) == "@tbl-a"
+    assert fact_tables.xref("tbl-a; fig-b", "sec-c", {"sec-c"}) == "@sec-c"
+    assert fact_tables.xref("tbl-a", "sec-c", set()) == "(not yet in the book)"
+    assert fact_tables.xref("tbl-a; tbl-b; fig-c", "", {"tbl-a", "tbl-b", "fig-c"}) == "@tbl-a, @tbl-b and @fig-c"
 
 
 def test_tables_split_over_two_book_tables_are_cited_in_full(data):
@@ -253,7 +258,7 @@ def test_tables_split_over_two_book_tables_are_cited_in_full(data):
     assert both <= tested["C1"] and both <= tested["H1"]
     assert {"tbl-table4-full", "fig-event-study"} <= tested["C2"] and "tbl-table4-full" in tested["H1"]
     est = frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01]))
-    c1 = by_id(narrative.findings(est, None, {"tbl-table3", "tbl-table3-cont"})).loc["C1", "sentence"]
+    c1 = by_id(sentences.findings(est, None, {"tbl-table3", "tbl-table3-cont"})).loc["C1", "sentence"]
     assert "In @tbl-table3 and @tbl-table3-cont, columns (2), (3), (4), (5)" in c1
 
 
@@ -291,7 +296,7 @@ def t3(values, p):
 
 @pytest.fixture(scope="module")
 def reported():
-    from analysis import paper
+    from analysis.data import paper
     return paper.reported()
 
 
@@ -301,7 +306,7 @@ def by_id(found):
 
 def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(reported):
     est = frame(t3([0.3, 0.512, 0.6, 0.7, 0.7], [0.2, 0.01, 0.02, 0.03, 0.03]))
-    f = by_id(narrative.findings(est, reported))
+    f = by_id(sentences.findings(est, reported))
     assert f.loc["C1", "verdict"] == "supported" and f.loc["H1", "verdict"] == "supported"
     s = f.loc["C1", "sentence"]
     assert "0.512" in s and "0.700" in s  # our numbers, read from the frame
@@ -311,30 +316,30 @@ def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(r
 
 def test_c1_contradicted_by_significant_negative_estimates(reported):
     est = frame(t3([0.3, -0.6, -0.6, -0.4, -0.4], [0.2, 0.01, 0.01, 0.2, 0.2]))
-    f = by_id(narrative.findings(est, reported))
+    f = by_id(sentences.findings(est, reported))
     assert f.loc["C1", "verdict"] == "contradicted"
     assert "negative with p < 0.05 in 2 (columns (2), (3))" in f.loc["C1", "sentence"]
 
 
 def test_c1_partly_and_direction_only():
-    partly = narrative.tally(frame(t3([0.5, 0.5], [0.01, 0.3])))
-    direction = narrative.tally(frame(t3([0.5, 0.5], [0.2, 0.3])))
-    assert (partly, partly.verdict) == (narrative.Tally(2, 2, 1, 0), "partly supported")
+    partly = verdicts.tally(frame(t3([0.5, 0.5], [0.01, 0.3])))
+    direction = verdicts.tally(frame(t3([0.5, 0.5], [0.2, 0.3])))
+    assert (partly, partly.verdict) == (verdicts.Tally(2, 2, 1, 0), "partly supported")
     assert direction.verdict == "direction only"
-    assert narrative.tally(frame(t3([0.5, -0.5], [0.2, 0.3]))).verdict == "not supported"
-    assert narrative.tally(frame([])).verdict == "not estimable"
+    assert verdicts.tally(frame(t3([0.5, -0.5], [0.2, 0.3]))).verdict == "not supported"
+    assert verdicts.tally(frame([])).verdict == "not estimable"
 
 
 def test_placebo_summary_is_read(reported):
     rows = t3([0.1, 0.5, 0.5, 0.5, 0.5], [0.5, 0.01, 0.01, 0.01, 0.01]) + [
         row("placebo", "Figure 2", "DID", 0.5, 0.01), row("placebo", "Figure 2", "placebo_mean", -0.0123, np.nan, 0.2),
         row("placebo", "Figure 2", "randomization_p", 0.034, 0.034, np.nan)]
-    s = by_id(narrative.findings(frame(rows), reported)).loc["C1", "sentence"]
+    s = by_id(sentences.findings(frame(rows), reported)).loc["C1", "sentence"]
     assert "average −0.012 (sd 0.200) against the true 0.500" in s and "0.034" in s
 
 
 def event_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7), column="(1)", table="table4"):
-    terms = narrative.EVENT_PRE + narrative.EVENT_POST
+    terms = verdicts.EVENT_PRE + verdicts.EVENT_POST
     values, ps = list(pre) + list(post), list(pre_p) + list(post_p)
     return [row(table, column, t, v, p) for t, v, p in zip(terms, values, ps)]
 
@@ -355,15 +360,15 @@ def full_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7)):
     (0.5, -0.7, "turns from positive (0.500) to negative (−0.700)", False),
 ])
 def test_path_change_reads_sign_and_absolute_size(earlier, later, phrase, rises):
-    assert narrative.path_change(earlier, later) == phrase
-    assert narrative.rising_effect(earlier, later) is rises
-    assert "larger" not in narrative.path_change(earlier, later)
+    assert verdicts.path_change(earlier, later) == phrase
+    assert verdicts.rising_effect(earlier, later) is rises
+    assert "larger" not in verdicts.path_change(earlier, later)
 
 
 def test_c2_verdict_rests_on_the_full_event_study(reported):
     # the truncated study looks perfect, the full one is flat: the full one decides
     rows = event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + full_rows([0.1, 0.0, -0.1, 0.05, 0.1], [0.5] * 5)
-    f = by_id(narrative.findings(frame(rows), reported))
+    f = by_id(sentences.findings(frame(rows), reported))
     assert f.loc["C2", "verdict"] == "not supported"
     s = f.loc["C2", "sentence"]
     assert "post_3 1.858" in s  # the paper's, from reported_values.csv
@@ -371,14 +376,14 @@ def test_c2_verdict_rests_on_the_full_event_study(reported):
     assert s.index("@tbl-table4-full") > s.index("(@tbl-table4)")
     # a rising, significant full path with a quiet pre-period is supported
     good = frame(full_rows([0.2, 0.5, 0.9, 1.4, 1.6], [0.01] * 5))
-    g = by_id(narrative.findings(good, reported)).loc["C2"]
+    g = by_id(sentences.findings(good, reported)).loc["C2"]
     assert g["verdict"] == "supported" and "grows from 0.200 to 1.400" in g["sentence"]
     assert "largest is post_4 (1.600)" in g["sentence"]
 
 
 def test_c2_negative_path_is_less_negative_not_larger(reported):
     rows = full_rows([-1.087, -0.876, -0.295, -0.427], [0.01, 0.03, 0.3, 0.001])
-    f = by_id(narrative.findings(frame(rows), reported)).loc["C2"]
+    f = by_id(sentences.findings(frame(rows), reported)).loc["C2"]
     assert "from −1.087 to −0.427 (less negative)" in f["sentence"] and "larger" not in f["sentence"]
     assert "0 of 4 post-policy coefficients are positive" in f["sentence"] and "none is positive" in f["sentence"]
     assert "3 negative with p < 0.05 (current, post_1, post_3)" in f["sentence"]
@@ -387,31 +392,31 @@ def test_c2_negative_path_is_less_negative_not_larger(reported):
 
 def test_c2_pre_trend_makes_the_path_untestable(reported):
     rows = full_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre=(0.8, 0.02), pre_p=(0.01, 0.7))
-    f = by_id(narrative.findings(frame(rows), reported)).loc["C2"]
+    f = by_id(sentences.findings(frame(rows), reported)).loc["C2"]
     assert f["verdict"] == "not testable (pre-trend)"
     assert "1 of 2 pre-policy coefficients have p < 0.05 (pre_3)" in f["sentence"]
-    assert f["verdict"] in narrative.VERDICTS
+    assert f["verdict"] in verdicts.VERDICTS
 
 
 def test_c2_falls_back_to_the_truncated_study_and_keeps_column_1(reported):
     good = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4))
-    f = by_id(narrative.findings(good, reported))
+    f = by_id(sentences.findings(good, reported))
     assert f.loc["C2", "verdict"] == "supported"
     assert "post_3 1.400" in f.loc["C2", "sentence"] and "No full event study was saved" in f.loc["C2", "sentence"]
     pre_trend = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre_p=(0.01, 0.7)))
-    assert by_id(narrative.findings(pre_trend, reported)).loc["C2", "verdict"] == "not testable (pre-trend)"
+    assert by_id(sentences.findings(pre_trend, reported)).loc["C2", "verdict"] == "not testable (pre-trend)"
     # a second column (another specification) must not be mixed into the paper's column (1)
     other = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + event_rows([-1, -1, -1, -1], [0.01] * 4, column="(2)"))
-    assert by_id(narrative.findings(other, reported)).loc["C2", "verdict"] == "supported"
+    assert by_id(sentences.findings(other, reported)).loc["C2", "verdict"] == "supported"
     shrinking = frame(event_rows([1.4, 0.9, 0.5, 0.2], [0.01] * 4))
-    assert by_id(narrative.findings(shrinking, reported)).loc["C2", "verdict"] == "partly supported"
+    assert by_id(sentences.findings(shrinking, reported)).loc["C2", "verdict"] == "partly supported"
 
 
 def test_unidentified_mechanisms_are_named_not_numbered(reported):
     rows = [row("table6", "(1)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
             row("table6", "(2)", "DID", 0.25, 0.001),
             row("table6", "(3)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)")]
-    f = by_id(narrative.findings(frame(rows), reported))
+    f = by_id(sentences.findings(frame(rows), reported))
     assert "not identified (year-level outcome)" in f.loc["H2", "sentence"]
     assert f.loc["H2", "verdict"] == "not estimable" and f.loc["H4", "verdict"] == "not estimable"
     assert f.loc["H3", "verdict"] == "supported" and f.loc["C3", "verdict"] == "supported"
@@ -419,74 +424,74 @@ def test_unidentified_mechanisms_are_named_not_numbered(reported):
 
 
 def test_h4_agrees_with_paper_when_insignificant(reported):
-    f = by_id(narrative.findings(frame([row("table6", "(3)", "DID", 3.0, 0.6)]), reported))
+    f = by_id(sentences.findings(frame([row("table6", "(3)", "DID", 3.0, 0.6)]), reported))
     assert f.loc["H4", "verdict"] == "not supported" and "3.000" in f.loc["H4", "sentence"]
 
 
 def oxide_rows(values, p):
-    return [row("table7", c, "DID", v, pv) for c, v, pv in zip(narrative.OXIDES, values, p)]
+    return [row("table7", c, "DID", v, pv) for c, v, pv in zip(verdicts.OXIDES, values, p)]
 
 
 def test_c4_heterogeneity_rules(reported):
     # Nd, Ce, La, PrNd, Dy, Tb: heavy on top and both Pr/Nd products significant, one La/Ce
-    good = by_id(narrative.findings(frame(oxide_rows([1.3, 0.7, 0.2, 0.5, 2.1, 2.9],
+    good = by_id(sentences.findings(frame(oxide_rows([1.3, 0.7, 0.2, 0.5, 2.1, 2.9],
                                                     [0.01, 0.04, 0.5, 0.03, 0.01, 0.01])), reported))
     assert good.loc["C4", "verdict"] == "supported"
     assert "rests on significance, not on size" in good.loc["C4", "sentence"]  # paper: PrNd 0.502 < CeO2 0.715
-    bad = by_id(narrative.findings(frame(oxide_rows([2.0, 0.7, 0.2, 0.5, 0.1, 0.3], [0.5] * 6)), reported))
+    bad = by_id(sentences.findings(frame(oxide_rows([2.0, 0.7, 0.2, 0.5, 0.1, 0.3], [0.5] * 6)), reported))
     assert bad.loc["C4", "verdict"] == "not supported"
     none = [row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006")
-            for c in narrative.OXIDES]
-    f = by_id(narrative.findings(frame(none), reported))
+            for c in verdicts.OXIDES]
+    f = by_id(sentences.findings(frame(none), reported))
     assert f.loc["C4", "verdict"] == "not estimable" and "no public series before 2006" in f.loc["C4", "sentence"]
 
 
 def test_empty_estimates_say_so_for_every_claim(reported):
-    f = narrative.findings(pd.DataFrame(), reported)
+    f = sentences.findings(pd.DataFrame(), reported)
     assert set(f["verdict"]) == {"not estimable"}
     assert f["sentence"].str.contains("No table|no table").all()
     assert not f["sentence"].str.contains("On the public panel").any()
 
 
 def test_formatting_helpers():
-    assert narrative.fmt_estimate(row("t", "(1)", "DID", -0.5, 0.0004, 0.12)) == "−0.500 (SE 0.120, p < 0.001)"
+    assert sentences.fmt_estimate(row("t", "(1)", "DID", -0.5, 0.0004, 0.12)) == "−0.500 (SE 0.120, p < 0.001)"
     reason = "not identified (collinear with year FE)"
-    assert narrative.fmt_estimate(row("t", "(1)", "EPU", np.nan, np.nan, np.nan, False, reason)) == reason
-    note = narrative.significance_note(frame(t3([0.5], [0.1])))
+    assert sentences.fmt_estimate(row("t", "(1)", "EPU", np.nan, np.nan, np.nan, False, reason)) == reason
+    note = sentences.significance_note(frame(t3([0.5], [0.1])))
     assert note.startswith("With t(4) (5 clusters), p < 0.05 needs |t| > 2.78")
-    assert narrative.stars_text(2) == "significant at 5%"
-    assert narrative.stars_text(3.0) == narrative.stars_text("***") == "significant at 1%"
-    assert narrative.stars_text(0) == narrative.stars_text("") == "not significant"
-    assert narrative.stars_text("", unstarred="not significant at 10%") == "not significant at 10%"
-    assert narrative.stars_text(None) == narrative.stars_text(float("nan")) == "significance not reported"
-    assert [narrative.stars_text(s, count=True) for s in ["", "*", "**", 3]] == ["no star", "1 star", "2 stars",
+    assert verdicts.stars_text(2) == "significant at 5%"
+    assert verdicts.stars_text(3.0) == verdicts.stars_text("***") == "significant at 1%"
+    assert verdicts.stars_text(0) == verdicts.stars_text("") == "not significant"
+    assert verdicts.stars_text("", unstarred="not significant at 10%") == "not significant at 10%"
+    assert verdicts.stars_text(None) == verdicts.stars_text(float("nan")) == "significance not reported"
+    assert [verdicts.stars_text(s, count=True) for s in ["", "*", "**", 3]] == ["no star", "1 star", "2 stars",
                                                                                 "3 stars"]
 
 
 def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
-    found = narrative.findings(frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])), reported)
-    table = narrative.conclusion_table(data["conclusions"], found, {"tbl-table3", "sec-event-study"})
+    found = sentences.findings(frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])), reported)
+    table = sentences.conclusion_table(data["conclusions"], found, {"tbl-table3", "sec-event-study"})
     assert list(table[""]) == ["C1", "C2", "C3", "C4"]
     assert table.iloc[0]["verdict on public data"] == "supported" and table.iloc[0]["tested here in"] == "@tbl-table3"
-    advice = narrative.advice_table(data["policy_advice"], found)
+    advice = sentences.advice_table(data["policy_advice"], found)
     assert len(advice) == 3 and advice.iloc[1]["rests on (verdict here)"] == "C1: supported"
 
 
 # ----------------------------------------------------------------------------- text helpers and tables
 
 def test_text_helpers():
-    assert narrative.halfwidth("３０２５８ｔ，２０１０年") == "30258t，2010年"
-    assert narrative.normalise("５ ５００ 万吨\n") == "5500万吨"
-    assert narrative.source_label("seed000 §二(一) para 1") == "seed 000 §二(一) ¶1"
+    assert facts.halfwidth("３０２５８ｔ，２０１０年") == "30258t，2010年"
+    assert facts.normalise("５ ５００ 万吨\n") == "5500万吨"
+    assert facts.source_label("seed000 §二(一) para 1") == "seed 000 §二(一) ¶1"
 
 
 def test_quota_table_changes(data):
-    t = narrative.quota_table(data["export_quotas"]).set_index("year")
+    t = fact_tables.quota_table(data["export_quotas"]).set_index("year")
     assert t.loc[2010, "change on previous year"] == "-39.5%" and t.loc[2004, "change on previous year"] == "—"
 
 
 def test_policy_table_keeps_china_and_wto_in_date_order(data):
-    t = narrative.policy_table(data["policy_events"])
+    t = fact_tables.policy_table(data["policy_events"])
     dated = t[t["date"] != "n.d."]
     years = dated["date"].str[:4].astype(int)
     assert years.is_monotonic_increasing
@@ -503,7 +508,7 @@ def test_each_wto_step_appears_once(data):
 
 
 def test_garbled_title_is_marked_and_the_real_standard_named(data):
-    t = narrative.policy_table(data["policy_events"]).set_index("id")
+    t = fact_tables.policy_table(data["policy_events"]).set_index("id")
     doc = t.loc["E16", "document"]
     assert "以下‘排除标准’" in doc and "as printed in seed 001" in doc
     assert "GB 26451—2011 《稀土工业污染物排放标准》" in doc and doc.endswith("[@mep2011standard]")
@@ -533,7 +538,7 @@ def test_seed001_rounds_move_the_price_the_way_the_seed_says(index, direction):
 def test_timeline_has_one_row_per_dated_event(data):
     fig = diagrams.policy_timeline(data["policy_events"])
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert len(labels) == len(narrative.china_events(data["policy_events"]))
+    assert len(labels) == len(facts.china_events(data["policy_events"]))
     assert any("国发〔2011〕12号" in label for label in labels)
 
 
@@ -541,10 +546,10 @@ def test_timeline_legend_uses_the_table_instrument_words(data):
     """Every instrument of the policy table appears in the timeline legend, and nothing else does."""
     fig = diagrams.policy_timeline(data["policy_events"])
     legend = " ".join(t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts())
-    table = set(narrative.policy_table(data["policy_events"])["instrument"])
-    dated = set(narrative.china_events(data["policy_events"])["instrument"].map(narrative.INSTRUMENTS))
+    table = set(fact_tables.policy_table(data["policy_events"])["instrument"])
+    dated = set(facts.china_events(data["policy_events"])["instrument"].map(facts.INSTRUMENTS))
     assert all(label in legend for label in dated)
-    assert all(label not in legend for label in set(narrative.INSTRUMENTS.values()) - table)
+    assert all(label not in legend for label in set(facts.INSTRUMENTS.values()) - table)
 
 
 def test_quota_chart_bars_are_the_quotas(data):

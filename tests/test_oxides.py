@@ -4,11 +4,13 @@ import pandas as pd
 import pytest
 from synthetic import user_panel
 
-from analysis import estimates, oxides
-from analysis.errors import DataError
-from analysis.manifest import Source
-from analysis.panel import PanelSpec, add_design
-from analysis.readers import read
+from analysis.core.errors import DataError
+from analysis.data import oxide_inputs
+from analysis.data.manifest import Source
+from analysis.data.panel import PanelSpec, add_design
+from analysis.data.readers import read
+from analysis.display import estimation_tables
+from analysis.estimation import estimates, oxides
 
 EFFECTS = {"Nd2O3": 1.35, "CeO2": 0.7, "La2O3": 0.0, "PrNd": 0.5, "Dy2O3": 2.2, "Tb4O7": 3.0}
 
@@ -35,10 +37,10 @@ def simulate_oxides(panel, effects=EFFECTS, years=range(1999, 2023), seed=0, noi
 def test_whole_table7_path_from_a_file_recovers_planted_effects(panel, tmp_path):
     path = tmp_path / "oxides.csv"
     simulate_oxides(panel).to_csv(path, index=False)
-    results = oxides.table7(panel, oxides.load_oxides(path))
-    assert list(results) == list(oxides.COLUMNS.values())
+    results = oxides.table7(panel, oxide_inputs.load_oxides(path))
+    assert list(results) == list(oxide_inputs.COLUMNS.values())
     for oxide, effect in EFFECTS.items():
-        res = results[oxides.COLUMNS[oxide]]
+        res = results[oxide_inputs.COLUMNS[oxide]]
         did = res.term("DID")
         assert did["identified"] and did["estimate"] == pytest.approx(effect, abs=0.1), oxide
         assert res.n == 24 * 5  # balanced: four control minerals + the oxide
@@ -60,8 +62,8 @@ def test_deflation_uses_the_panel_deflator(panel):
     with_prices = panel.assign(price_nominal=np.exp(panel["LNPRI"]) * panel["year"].map(deflator))
     implied = oxides.implied_deflator(with_prices)
     assert np.allclose(implied.to_numpy(), deflator.to_numpy())
-    real = oxides.fit_oxide(panel, oxides.validate_oxides(simulate_oxides(panel), "x"), "Dy2O3")
-    nominal = oxides.validate_oxides(simulate_oxides(panel, deflator=deflator), "x")
+    real = oxides.fit_oxide(panel, oxide_inputs.validate_oxides(simulate_oxides(panel), "x"), "Dy2O3")
+    nominal = oxide_inputs.validate_oxides(simulate_oxides(panel, deflator=deflator), "x")
     deflated = oxides.fit_oxide(with_prices, nominal, "Dy2O3", implied)
     assert deflated.term("DID")["estimate"] == pytest.approx(real.term("DID")["estimate"], abs=1e-10)
     undeflated = oxides.fit_oxide(with_prices, nominal, "Dy2O3", None)
@@ -76,7 +78,7 @@ def test_implied_deflator_none_without_prices_and_error_when_inconsistent(panel)
 
 
 def test_series_starting_after_the_policy_is_not_estimable(panel):
-    late = oxides.validate_oxides(simulate_oxides(panel, years=range(2013, 2023)), "x")
+    late = oxide_inputs.validate_oxides(simulate_oxides(panel, years=range(2013, 2023)), "x")
     note = "no public series before 2006 (not estimable)"
     results = oxides.table7(panel, late, no_window=note)
     for res in results.values():
@@ -87,9 +89,9 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
         assert res.n == 4 * 24 + 10
     verdicts = oxides.verdicts(panel, late)
     assert (verdicts["DID"] == "collinear with mineral FE").all() and (verdicts["period"] == "collinear with year FE").all()
-    full = oxides.verdicts(panel, oxides.validate_oxides(simulate_oxides(panel), "x"))
+    full = oxides.verdicts(panel, oxide_inputs.validate_oxides(simulate_oxides(panel), "x"))
     assert (full["DID"] == "identified").all() and (full["treat"] == "collinear with mineral FE").all()
-    window = oxides.window(late)
+    window = oxide_inputs.window(late)
     assert (window["DID estimable"] == "no").all() and (window["before 2006"] == 0).all()
 
 
@@ -99,21 +101,21 @@ def test_table7_display_paper_only_when_nothing_is_estimable(panel):
                              ("(2) CeO2", "DID", "stars", 2, "**"), ("(2) CeO2", "Observations", "n", 102, "102")],
                             columns=["column", "row", "statistic", "value", "value_text"])
     cols = ["(1) Nd2O3", "(2) CeO2", "(3) La2O3"]
-    late = oxides.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5, "CeO2": 0.5}, years=range(2013, 2023)), "x")
-    frame = oxides.table7_display(oxides.table7(panel, late), reported, cols)
+    late = oxide_inputs.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5, "CeO2": 0.5}, years=range(2013, 2023)), "x")
+    frame = estimation_tables.table7_display(oxides.table7(panel, late), reported, cols)
     assert list(frame.columns) == ["", "(1) Nd₂O₃", "(2) CeO₂", "(3) La₂O₃"]      # the paper's columns only
     assert frame.iloc[0].tolist() == ["DID", "1.351***", "0.715**", ""]
     assert frame.iloc[-1].tolist() == ["ours", "not estimable", "not estimable", "no prices in this build"]
-    full = oxides.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5}), "x")
-    shown = oxides.table7_display(oxides.table7(panel, full), reported, cols)
+    full = oxide_inputs.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5}), "x")
+    shown = estimation_tables.table7_display(oxides.table7(panel, full), reported, cols)
     assert list(shown.columns) == ["", "(1) Nd₂O₃ paper", "(1) Nd₂O₃ ours"]         # an estimate: paper beside ours
     assert shown.iloc[0, 1] == "1.351***" and float(shown.iloc[0, 2].rstrip("*")) == pytest.approx(0.5, abs=0.1)
 
 
 def test_subset_of_oxides_gives_only_their_columns(panel):
-    two = oxides.validate_oxides(simulate_oxides(panel, {"CeO2": 0.3, "Tb4O7": 1.0}), "x")
+    two = oxide_inputs.validate_oxides(simulate_oxides(panel, {"CeO2": 0.3, "Tb4O7": 1.0}), "x")
     assert list(oxides.table7(panel, two)) == ["(2) CeO2", "(6) Tb4O7"]
-    assert oxides.window(two).set_index("column").loc["(1) Nd2O3", "years"] == "none"
+    assert oxide_inputs.window(two).set_index("column").loc["(1) Nd2O3", "years"] == "none"
 
 
 @pytest.mark.parametrize("mutate,message", [
@@ -131,7 +133,7 @@ def test_bad_oxide_file_names_file_and_column(panel, tmp_path, mutate, message):
     path = tmp_path / "my_oxides.csv"
     mutate(simulate_oxides(panel)).to_csv(path, index=False)
     with pytest.raises(DataError, match=message) as err:
-        oxides.load_oxides(path)
+        oxide_inputs.load_oxides(path)
     assert "my_oxides.csv" in str(err.value) and "oxide panel" in str(err.value)
 
 
@@ -139,7 +141,7 @@ def test_unreadable_oxide_file(tmp_path):
     path = tmp_path / "broken.csv"
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(DataError, match="broken.csv"):
-        oxides.load_oxides(path)
+        oxide_inputs.load_oxides(path)
 
 
 # ---------------------------------------------------------------- readers and the public-series assembly
@@ -167,11 +169,11 @@ def test_china_daily_reader_and_public_series(tmp_path):
     src = toy_source("china_oxide_daily", CHINA_SERIES)
     frame = read(src, path)
     assert set(frame.columns) == {"series", "date", "value"} and len(frame) == 2 * 730
-    series = oxides.public_series({"toy": src}, {"toy": frame})
+    series = oxide_inputs.public_series({"toy": src}, {"toy": frame})
     ce = series[series["oxide"] == "CeO2"].set_index("year")["price"]
     assert ce.to_dict() == {2013: 20.0, 2014: 10.0}
     assert not series["used"].any()  # a toy source is not one of PUBLIC_SOURCES
-    cov = oxides.coverage(series)
+    cov = oxide_inputs.coverage(series)
     assert list(cov["oxide"]) == ["Nd₂O₃", "CeO₂"] and (cov["before 2006"] == 0).all()
     assert (cov["used in Table 7"] == "no (alternative)").all()
 
@@ -180,7 +182,7 @@ def test_coverage_marks_an_unverifiable_input_as_illustrative():
     series = pd.DataFrame({"oxide": ["Tb4O7", "Tb4O7", "Nd2O3"], "year": [2021, 2022, 2013], "price": [1.0, 2.0, 3.0],
                            "unit": "u", "source": ["usgs_myb2022_rare_earths"] * 2 + ["china_oxide_prices_daily"],
                            "series": ["Terbium", "Terbium", "nd"], "used": True})
-    cov = oxides.coverage(series).set_index("oxide")["used in Table 7"]
+    cov = oxide_inputs.coverage(series).set_index("oxide")["used in Table 7"]
     assert cov["Tb₄O₇"] == "yes"
     assert cov["Nd₂O₃"] == "illustrative only (units and primary source unknown)"
 
@@ -189,7 +191,7 @@ def test_coverage_marks_an_unverifiable_input_as_illustrative():
                                          ("PrNd", "Pr-Nd oxide"), ("Pr6O11", "Pr₆O₁₁"), ("CR4", "CR4"),
                                          ("(2) CeO2 paper", "(2) CeO₂ paper")])
 def test_label_subscripts_formulas_only(text, shown):
-    assert oxides.label(text) == shown
+    assert oxide_inputs.label(text) == shown
 
 
 def test_china_daily_reader_rejects_a_unit_jump(tmp_path):

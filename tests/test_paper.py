@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import paper
+from analysis.data import paper
 
 ROWS = pd.DataFrame({"table": ["table3", "table3", "table3", "table5", "table5"],
                      "column": ["(1)", "(1)", "(2)", "(1)", "(1)"],

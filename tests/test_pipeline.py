@@ -12,11 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
-from analysis import pipeline
-from analysis.paths import ROOT
-from analysis.publish import MARKER
 from synthetic import user_panel
+
+from analysis.core.paths import ROOT
+from analysis.pipeline import build as pipeline
+from analysis.pipeline.publish import MARKER
 
 pytestmark = pytest.mark.e2e
 CHAPTERS = yaml.safe_load((ROOT / "_quarto.yml").read_text())["book"]["chapters"]

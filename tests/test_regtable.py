@@ -3,9 +3,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.regtable import (agreement_sentence, agreement_table, comparison_frame, fmt_number, fmt_paper,
-                               inference_counts, paper_inference_check, regression_table)
-from analysis.twfe import fit_twfe, simulate_panel, stars
+from analysis.display.regtable import (
+    agreement_sentence,
+    agreement_table,
+    comparison_frame,
+    fmt_number,
+    fmt_paper,
+    inference_counts,
+    paper_inference_check,
+    regression_table,
+)
+from analysis.estimation.twfe import fit_twfe, simulate_panel, stars
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import base64
 import io
 import os
 import re
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -15,7 +14,7 @@ import nbformat
 import pytest
 
 from analysis.render import crossref, quarto
-from analysis.render.ast_tools import str_inlines, stringify
+from analysis.render.ast_tools import stringify
 from analysis.render.book import render_book, render_project
 from analysis.render.cell_options import split_cell_options
 from analysis.render.errors import RenderError

@@ -1,7 +1,5 @@
-"""The one exception type the renderer raises."""
-
-from ..errors import ReplicationError
+"""The one exception type the renderer raises (the renderer imports nothing from the rest of analysis)."""
 
 
-class RenderError(ReplicationError):
+class RenderError(Exception):
     """Rendering failed; the message names the chapter file (and label or cell) at fault."""

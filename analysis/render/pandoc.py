@@ -19,7 +19,7 @@ CITEPROC_MISSING = re.compile(r"\[WARNING\] Citeproc: citation (\S+) not found")
 def pandoc_path() -> str:
     """Path of the pandoc executable bundled with pypandoc_binary."""
     try:
-        import pypandoc
+        import pypandoc  # optional heavy tool: imported only when the fallback renderer runs
         return pypandoc.get_pandoc_path()
     except (ImportError, OSError) as exc:
         raise RenderError(f"pandoc not available (install pypandoc_binary): {exc}") from exc

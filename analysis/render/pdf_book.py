@@ -81,7 +81,7 @@ def _typst_error_chapter(source: str, diagnostic: str) -> str:
 def write_pdf_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
                    out_dir: Path) -> Path:
     """Render `out_dir/<output-file>.pdf`; RenderError on missing fonts, citations or typst errors."""
-    import typst
+    import typst  # optional heavy tool: imported only when a PDF is written
 
     font_dirs = require_fonts(list(dict.fromkeys([config.mainfont, CJK_FALLBACK])))
     doc = book_document(chapters, targets, config)

@@ -1,0 +1,1 @@
+"""Lowest layer: errors, paths and the one configuration of the book's knobs. Imports nothing from analysis."""
