@@ -2,6 +2,7 @@
 the content cache, a user-supplied panel, and failures that exit non-zero and leave the old book intact."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -85,7 +86,37 @@ def test_second_build_reuses_every_chapter(built):
     tmp, _ = built
     proc = run_build(tmp, "--html-only")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.count("unchanged, cached") == sum(c.endswith(".ipynb") for c in CHAPTERS)
+    assert len(re.findall(r"\] chapters/\S+ unchanged, cached", proc.stdout)) == sum(c.endswith(".ipynb") for c in CHAPTERS)
+
+
+def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
+    return {f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob(pattern)) if f.is_file() and not f.name.startswith(".")}
+
+
+def test_outputs_are_byte_identical_when_built_again(built, tmp_path, monkeypatch):
+    """Panel, estimates, executed notebook, every HTML page, figure and the PDF: the same bytes again."""
+    from analysis.data import build as build_data
+    from analysis.render.book import render_project
+
+    tmp, _ = built
+    monkeypatch.setenv("REDID_CACHE", str(tmp / "build" / "raw"))  # the verified inputs of the first build
+    again, _ = build_data.write_panel(tmp_path / "build", use_url=False)
+    first = build_data.panel_paths(tmp / "build")
+    for key in ("panel", "provenance", "dictionary"):
+        assert again[key].read_bytes() == first[key].read_bytes(), key
+    executed = tmp / "build" / "executed" / "chapters" / "04-baseline.ipynb"
+    before = {"nb": executed.read_bytes(), **digests(tmp / "build" / "estimates")}
+    proc = run_build(tmp, "--html-only", "--chapter", "04")
+    assert proc.returncode == 0 and "04-baseline.ipynb executing" in proc.stdout, proc.stderr
+    assert {"nb": executed.read_bytes(), **digests(tmp / "build" / "estimates")} == before
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", pipeline.source_date_epoch(ROOT))
+    monkeypatch.delenv("REDID_RENDER_CACHE", raising=False)  # no memo: pandoc and typst run again
+    notebooks = {c: tmp / "build" / "executed" / c for c in CHAPTERS if c.endswith(".ipynb")}
+    render_project(ROOT, notebooks, tmp_path / "book")
+    published = digests(tmp / "book")
+    assert "book.pdf" in published and any(name.startswith("figures/") for name in published)
+    assert digests(tmp_path / "book") == published
 
 
 def test_chapters_declaring_estimates_rerun_when_an_estimate_changes(built):

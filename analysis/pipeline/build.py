@@ -87,7 +87,9 @@ def check_all(opts: BuildOptions, project: Path) -> list[str]:
         state["chapters"] = book_chapters(project)
         resolved, problems = preflight.resolve_chapters(opts.chapters, state["chapters"])
         opts.chapters = resolved
-        return problems + preflight.check_notebooks(project, state["chapters"])
+        config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+        return (problems + preflight.check_notebooks(project, state["chapters"])
+                + preflight.check_bibliography(project, config))
 
     checks = [lambda: preflight.check_options(opts.seed, opts.n_placebo, opts.timeout), chapters,
               lambda: check_output(opts.out, project)]
@@ -174,10 +176,14 @@ def publish(executed: dict[str, Path], opts: BuildOptions, project: Path) -> str
     staging = staging_dir(opts.out)
     try:
         os.environ["SOURCE_DATE_EPOCH"] = stamp
-        os.environ["REDID_RENDER_CACHE"] = str(opts.build / "render-cache")
+        if opts.force:  # everything afresh: no memo of pandoc and typst either
+            os.environ.pop("REDID_RENDER_CACHE", None)
+        else:
+            os.environ["REDID_RENDER_CACHE"] = str(opts.build / "render-cache")
         written = render_project(project, executed, staging, formats=opts.formats)
         (staging / MARKER).write_text(MARKER_TEXT + f"render key {key}\n")
-        prune(opts.build / "render-cache", started - 2)
+        if not opts.force:
+            prune(opts.build / "render-cache", started - 2)
         swap_in(staging, opts.out, keep=() if "pdf" in opts.formats else ("book.pdf",))
     except BaseException:
         import shutil

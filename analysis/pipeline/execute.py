@@ -126,7 +126,7 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
     except BaseException:  # Ctrl-C: no half-executed notebook stays behind
         tmp.unlink(missing_ok=True)
         raise
-    hide_injected_parameters(tmp)
+    finish_notebook(tmp)
     tmp.replace(target)
 
 
@@ -171,12 +171,20 @@ def running_cell(path: Path) -> int | None:
     return started[-1] if started else None
 
 
-def hide_injected_parameters(path: Path) -> None:
+VOLATILE = ("start_time", "end_time", "duration")  # papermill's clock readings
+
+
+def finish_notebook(path: Path) -> None:
     """In place: give papermill's injected-parameters cell `#| include: false`, so that `quarto render`
-    hides it as the fallback renderer does (the build's paths are not part of the book)."""
+    hides it as the fallback renderer does (the build's paths are not part of the book), and drop the
+    clock readings papermill and nbclient record, so that the same run gives the same bytes."""
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
+    for meta in [nb.metadata, *(cell.metadata for cell in nb.cells)]:
+        for key in VOLATILE:
+            meta.get("papermill", {}).pop(key, None)
+        meta.pop("execution", None)
     for cell in nb.cells:
         if INJECTED in cell.get("metadata", {}).get("tags", []) and "#| include:" not in cell.source:
             cell.source = "#| include: false\n" + cell.source

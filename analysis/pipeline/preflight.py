@@ -90,6 +90,14 @@ def check_notebooks(project: Path, chapters: list[str]) -> list[str]:
     return problems
 
 
+def check_bibliography(project: Path, config: dict) -> list[str]:
+    """Each bibliography file _quarto.yml names exists."""
+    names = config.get("bibliography") or []
+    names = [names] if isinstance(names, str) else list(names)
+    return [f"_quarto.yml: bibliography {name} not found in {project}" for name in names
+            if not (Path(project) / name).is_file()]
+
+
 def check_pdf_engine() -> list[str]:
     try:
         import typst  # noqa: F401
