@@ -22,7 +22,7 @@ from analysis.core.errors import ReplicationError
 from analysis.render.errors import RenderError
 from analysis.pipeline.execute import Plan, run_all
 from analysis.data.fetch import sha256_of
-from analysis.core.paths import DATA, ROOT, build_dir
+from analysis.core.paths import ROOT, build_dir
 from analysis.pipeline.publish import MARKER, MARKER_TEXT, BuildLock, check_output, clean_leftovers, owned, staging_dir, swap_in
 from analysis.pipeline.steps import StepLog, digest, environment_key
 
@@ -72,7 +72,7 @@ def book_chapters(project: Path | None = None) -> list[str]:
 
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
-    return {"build_dir": str(opts.build), "panel_path": str(panel), "data_dir": str(DATA),
+    return {"build_dir": str(opts.build), "panel_path": str(panel),
             "seed": opts.seed, "n_placebo": opts.n_placebo,
             "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
 

@@ -41,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("panel", parents=[common], help="fetch, verify and build the panel only")
     p.add_argument("--panel", type=Path, help="validate this panel CSV instead")
     sub.add_parser("verify", parents=[common], help="fetch and verify every declared raw input (sha256)")
+    sub.add_parser("exhibits", help="print README's exhibit -> program map from data/exhibits.yaml")
     return top
 
 
@@ -50,6 +51,10 @@ def run(args) -> int:
     from analysis.data.manifest import load_manifest
     from analysis.pipeline import build as pipeline
 
+    if args.command == "exhibits":
+        from analysis.data import exhibits
+        print(exhibits.readme_map(), end="")
+        return 0
     if args.command == "verify":
         paths = fetch_all(load_manifest(), use_url=not args.offline, mirror=args.mirror, progress=print)
         print(f"all {len(paths)} inputs verified")
