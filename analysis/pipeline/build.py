@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +49,14 @@ class BuildOptions:
     debug: bool = False  # print the traceback of a failure
 
 
+_SAY = threading.Lock()
+
+
 def say(msg: str) -> None:
-    print(msg, flush=True)
+    """One progress line (whole, even when chapters running in parallel threads report at once)."""
+    with _SAY:
+        sys.stdout.write(msg + "\n")
+        sys.stdout.flush()
 
 
 def book_chapters(project: Path | None = None) -> list[str]:
@@ -87,7 +94,8 @@ def check_all(opts: BuildOptions, project: Path) -> list[str]:
         state["chapters"] = book_chapters(project)
         resolved, problems = preflight.resolve_chapters(opts.chapters, state["chapters"])
         opts.chapters = resolved
-        config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+        quarto = project / "_quarto.yml"
+        config = (yaml.safe_load(quarto.read_text(encoding="utf-8")) or {}) if quarto.is_file() else {}
         return (problems + preflight.check_notebooks(project, state["chapters"])
                 + preflight.check_bibliography(project, config))
 

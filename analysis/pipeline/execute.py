@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,8 +186,10 @@ def finish_notebook(path: Path) -> None:
             meta.get("papermill", {}).pop(key, None)
         meta.pop("execution", None)
     for cell in nb.cells:
-        if INJECTED in cell.get("metadata", {}).get("tags", []) and "#| include:" not in cell.source:
-            cell.source = "#| include: false\n" + cell.source
+        if INJECTED in cell.get("metadata", {}).get("tags", []):
+            cell.id = INJECTED  # papermill gives it a random id
+            if "#| include:" not in cell.source:
+                cell.source = "#| include: false\n" + cell.source
     nbformat.write(nb, str(path))
 
 
@@ -254,6 +256,8 @@ def run_all(plan: Plan, chapters: list[str], log, say) -> dict[str, str]:
         for c, fut in futures.items():
             try:
                 outcome[c] = fut.result()
+            except CancelledError:  # not started because an earlier chapter failed
+                continue
             except ChapterError as exc:
                 errors.append(exc)
                 for other in futures.values():
