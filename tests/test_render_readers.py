@@ -193,10 +193,3 @@ def test_every_figure_of_the_registry_has_alt_text():
     figures = [r for r in records if r["label"].startswith("fig-")]
     assert figures and all(len(r.get("alt", "")) > 40 for r in figures), [r["label"] for r in figures if not r.get("alt")]
 
-
-def test_chapter_cache_key_does_not_depend_on_where_the_checkout_is(tmp_path):
-    from analysis.pipeline.build import portable_key
-    a = {"build_dir": "/home/a/book/_build", "panel_path": "/home/a/book/_build/data/panel.csv", "seed": 1}
-    b = {"build_dir": "/srv/copy/_build", "panel_path": "/srv/copy/_build/data/panel.csv", "seed": 1}
-    assert portable_key(a, Path("/home/a/book")) == portable_key(b, Path("/srv/copy"))
-    assert portable_key(a, Path("/home/a/book")) != portable_key({**b, "seed": 2}, Path("/srv/copy"))

@@ -156,10 +156,10 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
 
 
 def pct_label(change: float) -> str:
-    """'-39%', '-0.2%', '0%': whole percent unless the change is below one percent."""
+    """'−39.5%', '−0.2%', '0%': one decimal, as the quota table prints it, with a true minus sign."""
     if change == 0:
         return "0%"
-    return f"{change:+.1f}%" if abs(change) < 1 else f"{change:+.0f}%"
+    return f"{change:+.1f}%".replace("-", "\u2212")
 
 
 @cjk

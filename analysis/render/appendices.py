@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 from dataclasses import dataclass, field
@@ -29,13 +30,19 @@ class BuildInfo:
     """Facts about this build that the colophon prints."""
 
     commit: str
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started: datetime = field(default_factory=lambda: build_date())
     seconds: float | None = None  # data + chapters, measured by the pipeline before rendering
     python: str = field(default_factory=platform.python_version)
     machine: str = field(default_factory=lambda: f"{platform.system()} {platform.machine()}")
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_<>\[\]$@|#~^])")
+
+
+def build_date() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when the build sets it (reproducible output: the last commit's time)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
 
 
 def _cell(value) -> str:
@@ -121,7 +128,8 @@ def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str
     out = ["# Colophon {#sec-app-colophon}", "",
            "| | |", "|:--|:--|",
            f"| commit | `{info.commit}` |",
-           f"| built | {info.started.strftime('%Y-%m-%d %H:%M UTC')} |",
+           f"| {'date (of the last commit)' if os.environ.get('SOURCE_DATE_EPOCH') else 'built'} | "
+           f"{info.started.strftime('%Y-%m-%d %H:%M UTC')} |",
            f"| build time | {took} |",
            f"| Python | {info.python} ({info.machine}) |",
            f"| packages | {len(versions)} pinned in `requirements.lock`; the main ones below |", "",
