@@ -123,8 +123,13 @@ def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str
     """Software, commit, date and build time, then the downloads (`(href, description)`)."""
     versions = locked_versions(project_root)
     key = [(p, versions[p]) for p in KEY_PACKAGES if p in versions]
-    took = (f"{info.seconds:.0f} s for the data and chapter steps (rendering not included)"
-            if info.seconds is not None else "not measured (rendered outside `python -m analysis build`)")
+    if os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible output: nothing that changes between builds
+        took = ("printed by each build (`python -m analysis build`) and measured by "
+                "`scripts/benchmark_build.py`; not stored here, so that a rebuild gives the same bytes")
+    elif info.seconds is not None:
+        took = f"{info.seconds:.0f} s for the data and chapter steps (rendering not included)"
+    else:
+        took = "not measured (rendered outside `python -m analysis build`)"
     out = ["# Colophon {#sec-app-colophon}", "",
            "| | |", "|:--|:--|",
            f"| commit | `{info.commit}` |",

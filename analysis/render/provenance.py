@@ -152,16 +152,18 @@ class Provenance:
                 if not p.endswith(".ipynb")}
 
     def input_hash(self, name: str) -> tuple[str, str] | None:
-        """(shown name, sha256) of one registry input: a build product, or a file/folder of the project."""
+        """(shown name, sha256) of one registry input: a build product or a file/folder of the project,
+        hashed as it is now (the same bytes give the same line), else as steps.json recorded it."""
         file = BUILD_PRODUCTS.get(name, name)
+        bases = [b for b in (self.build_dir, self.build_dir / "data" if self.build_dir else None, self.root) if b]
+        for base in bases:
+            path = base / file
+            if path.is_file():
+                return Path(file).name, sha256_file(path)
+            if path.is_dir() and base == self.root:
+                return f"{file}/", sha256_tree(path)
         if Path(file).name in self._hashes:
             return Path(file).name, self._hashes[Path(file).name]
-        for base in (self.build_dir, self.build_dir / "data" if self.build_dir else None, self.root):
-            path = base / file if base else None
-            if path is not None and path.is_file():
-                return Path(file).name, sha256_file(path)
-            if path is not None and path.is_dir() and base == self.root:
-                return f"{file}/", sha256_tree(path)
         return None
 
     def exhibit(self, chapter: str, label: str, cell: int, code: str) -> Exhibit:
