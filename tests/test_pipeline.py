@@ -136,7 +136,7 @@ def test_outputs_are_byte_identical_when_built_again(built, tmp_path, monkeypatc
     monkeypatch.setenv("SOURCE_DATE_EPOCH", pipeline.source_date_epoch(ROOT))
     monkeypatch.delenv("REDID_RENDER_CACHE", raising=False)  # no memo: pandoc and typst run again
     notebooks = {c: tmp / "build" / "executed" / c for c in CHAPTERS if c.endswith(".ipynb")}
-    render_project(ROOT, notebooks, tmp_path / "book")
+    render_project(ROOT, notebooks, tmp_path / "book", build_dir=tmp / "build")  # as the build calls it
     published = digests(tmp / "book")
     assert "book.pdf" in published and any(name.startswith("figures/") for name in published)
     assert digests(tmp_path / "book") == published

@@ -45,7 +45,7 @@ def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path, fo
     provenance = Provenance.for_build(config.root, build_dir)
     chapters = load_chapters(config, executed, out_dir, provenance, generated_pages(config))
     tables = {k: v for c in chapters for k, v in labelled_tables(c.blocks).items()}
-    pdf_name = f"{config.output_file}.pdf" if "pdf" in formats else None
+    pdf_name = f"{config.output_file}.pdf"  # listed with --html-only too: the build keeps the last PDF
     downloads = planned_downloads(build_dir, executed, list(tables), pdf_name)
     info = BuildInfo(commit=provenance.commit, seconds=build_seconds)
     chapters = _with_colophon(config, chapters, executed, out_dir, info, downloads)
