@@ -48,8 +48,9 @@ def tidy_tests(results: pd.DataFrame, exhibit: str, coefficient: str, outcome: s
 
 
 def read_tests(estimates: pd.DataFrame, table: str = "inference") -> pd.DataFrame:
-    """Wide frame: exhibit, coefficient, test, coef, p, floor, ci_low, ci_high, n, note."""
-    hit = estimates[estimates["table"] == table] if not estimates.empty else estimates
+    """Wide frame: exhibit, coefficient, test, coef, p, floor, ci_low, ci_high, n, note (from every table
+    whose name starts with `table`: `inference`, `inference_event`, ...)."""
+    hit = estimates[estimates["table"].astype(str).str.startswith(table)] if not estimates.empty else estimates
     if hit.empty:
         return pd.DataFrame(columns=["exhibit", "coefficient", "test", *QUANTITIES, "n", "note"])
     parts = hit["term"].str.split("|", expand=True)
