@@ -105,7 +105,8 @@ def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
                 spec: PanelSpec = PanelSpec()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (panel, provenance): one row per mineral-year, and the source of each cell."""
     years = range(spec.first_year, spec.last_year + 1)
-    get = lambda sid, series: series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
+    def get(sid, series):
+        return series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
 
     cpi = series_by_year(sources["us_cpi"], frames["us_cpi"], "CPI", spec.first_year, spec.last_year)
     defl = deflator(cpi, spec.base_year)
