@@ -90,6 +90,14 @@ def declared_inputs(chapter: str) -> list[str]:
     return list(meta.get("redid", {}).get("inputs", []))
 
 
+def execution_order(chapters: list[str]) -> list[tuple[int, str]]:
+    """(book position, chapter) in the order to execute them: chapters that declare build products as
+    inputs (the Preface, hypotheses and conclusions read the estimates) after all the others, so that on a
+    cold build they read the estimates the estimation chapters have just written."""
+    numbered = list(enumerate(chapters, 1))
+    return [c for c in numbered if not declared_inputs(c[1])] + [c for c in numbered if declared_inputs(c[1])]
+
+
 def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Path]:
     """Execute every notebook chapter (cached by content); returns chapter -> executed notebook."""
     chapters = [c for c in book_chapters() if c.endswith(".ipynb")]
@@ -98,7 +106,7 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
     code_and_data = [ROOT / "analysis", DATA, panel, *([Path(opts.oxide_panel)] if opts.oxide_panel else [])]
     products = {"estimates": opts.build / "estimates"}
     executed = {}
-    for i, chapter in enumerate(chapters, 1):
+    for i, chapter in execution_order(chapters):  # book order, except chapters reading build products
         target = opts.build / "executed" / chapter
         executed[chapter] = target
         if chapter not in selected and target.is_file():

@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.core import config
 from analysis.display.inference_tables import SHORT
 from analysis.report.readings import words
-from analysis.report.verdicts import num, test_validity
+from analysis.report.verdicts import num, size_validity
 
 
 def _p(results: pd.DataFrame, test: str) -> float:
@@ -68,7 +68,7 @@ def size_reading(size: pd.DataFrame, noise, suite, effect: float, alpha: float =
                      f"controls' {others.min():.2f} to {others.max():.2f} (so it is {noisier} than every control), "
                      f"and the residuals' first-order autocorrelation is {noise.rho:.2f}; the AR(1) and resampled "
                      f"scenarios keep both features.")
-    v = test_validity(size, alpha, tolerance).set_index("test")
+    v = size_validity(size, alpha, tolerance).set_index("test")
     cr1 = size.set_index("test")
     if "cr1" in cr1.index:
         iid = float(cr1.loc["cr1", "size: iid"])
@@ -98,7 +98,7 @@ def size_reading(size: pd.DataFrame, noise, suite, effect: float, alpha: float =
 def event_reading(path: pd.DataFrame, size: pd.DataFrame, alpha: float = config.ALPHA,
                   tolerance: float = config.SIZE_TOLERANCE) -> str:
     """How many event-time coefficients each valid test rejects, before and after the policy."""
-    v = test_validity(size, alpha, tolerance)
+    v = size_validity(size, alpha, tolerance)
     valid = [t for t in v.loc[v["valid"].astype(bool), "test"] if t in set(path["test"])]
     k = path["coefficient"].str.startswith("pre")
     cr1 = path[path["test"] == "cr1"]

@@ -230,7 +230,7 @@ CLAIMS = (
 )
 
 
-def test_validity(size: pd.DataFrame, alpha: float = ALPHA, tolerance: float = 0.025) -> pd.DataFrame:
+def size_validity(size: pd.DataFrame, alpha: float = ALPHA, tolerance: float = 0.025) -> pd.DataFrame:
     """Per test of the size table (`inference.tables.read_size`): its largest rejection rate under the null
     scenarios, its mean power, and `valid` = largest null rate ≤ alpha + tolerance."""
     if size is None or size.empty or "test" not in size:
@@ -342,7 +342,7 @@ def verdict_table(estimates: pd.DataFrame | None, reported: pd.DataFrame | None,
     """One row per claim: claim, evidence, paper (coefficient and stars), our estimate, the cluster-robust p
     with its measured size, the valid p-values (test: p, floor), verdict and reason. `tests` and `size` are
     the wide frames of `inference.tables.read_tests` / `read_size`."""
-    validity = test_validity(size, alpha, tolerance)
+    validity = size_validity(size, alpha, tolerance)
     valid = set(validity.loc[validity["valid"].astype(bool), "test"]) if not validity.empty else set()
     rows = []
     for claim in claims:
@@ -365,20 +365,24 @@ def _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolera
         ours.append(f"{term} {num(est)}" if math.isfinite(est) else f"{term}: {note}")
         cr1.append(float(ok["p"].iloc[0]) if not ok.empty and "p" in ok else float("nan"))
         shown += [f"{labels.get(t, t)} {p:.3f} (floor {f:.3f})" for t, p, f in
-                  zip(mine["test"], mine["p"], mine["floor"]) if t in valid]
+                  zip(mine["test"], mine["p"], mine["floor"]) if t in valid and f < alpha]
+        unreachable = [f for t, f in zip(mine["test"], mine["floor"]) if t in valid and f >= alpha]
+        if unreachable:
+            shown.append(f"{len(unreachable)} other valid test(s) cannot reach {alpha:.0%} "
+                         f"(smallest attainable p ≥ {min(unreachable):.3f})")
     pre = [judge(float(e), True, _tests_for(tests, claim.exhibit, t), validity, alpha=alpha)
            for t, e in _pre_estimates(rows, claim.pre_terms)]
     pre_rejected = any(v["verdict"] in ("supported", "contradicted") for v in pre)
     verdict = judged[0]["verdict"] if len(judged) == 1 else combine_terms([j["verdict"] for j in judged],
                                                                           pre_rejected)
-    reasons = [j["reason"] for j in judged]
-    reason = reasons[0] if len(reasons) == 1 else "; ".join(f"{t}: {r}" for t, r in zip(terms, reasons))
+    reason = _reasons(terms, judged, labels)
     if pre_rejected:
         reason = "a test that holds its size rejects a pre-policy coefficient; " + reason
     repeats = same_fits(estimates, claim) if claim.table in ("table3", "table5") else []
     if repeats:
         reason += f" ({', '.join(repeats)}: the same fit, not counted again)"
     single = len(terms) == 1
+    cr1_row = validity[validity["test"] == "cr1"] if not validity.empty else validity
     return {"claim": claim.id, "statement": claim.text,
             "evidence": f"{claim.table} {claim.column}".strip(),
             "paper": _paper_text(reported, claim), "ours": "; ".join(ours) if ours else "—",
@@ -386,7 +390,23 @@ def _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolera
             "; ".join(f"{p:.3f}" for p in cr1 if math.isfinite(p)) or "—",
             "valid p-values": "; ".join(dict.fromkeys(shown)) if single else
             (f"{len(shown)} p-values over {len(terms)} coefficients" if shown else "—"),
-            "verdict": verdict, "reason": reason}
+            "verdict": verdict, "reason": reason,
+            "cr1_size": float(cr1_row["size"].iloc[0]) if not cr1_row.empty else float("nan")}
+
+
+def _reasons(terms, judged: list[dict], labels: dict) -> str:
+    """The reason of a claim: one coefficient's reason, or for several, one sentence when the same test
+    decides each the same way (its p-values listed), else the reasons term by term."""
+    if len(judged) == 1:
+        return judged[0]["reason"]
+    same = len({(j["verdict"], j["test"]) for j in judged}) == 1 and judged[0]["test"]
+    if not same:
+        return "; ".join(f"{t}: {j['reason']}" for t, j in zip(terms, judged))
+    signs = {j["reason"].split(";")[0] for j in judged}
+    sign = signs.pop() if len(signs) == 1 else "signs differ"
+    ps = ", ".join(f"{t} {j['p']:.3f}" for t, j in zip(terms, judged))
+    return (f"{sign} for {', '.join(terms)}; {labels.get(judged[0]['test'], judged[0]['test'])}, the deciding test "
+            f"for each, gives p = {ps} ({judged[0]['verdict']})")
 
 
 def _tests_for(tests: pd.DataFrame, exhibit: str | None, term: str) -> pd.DataFrame:

@@ -122,7 +122,7 @@ def _placebo(sample, model, treated, policy_year, panel, keep, n_placebo, seed):
     return test, test.D.shape[1]
 
 
-def run(suite: Suite, alpha: float = config.ALPHA, grid_points: int = 401) -> pd.DataFrame:
+def run(suite: Suite, alpha: float = config.ALPHA, grid_points: int = 201) -> pd.DataFrame:
     """One row per test: id, family, label, estimate, p, floor, number of assignments/draws, and the
     confidence set by test inversion on `grid_points` effects (low, high, open ends, holes, grid step;
     `grid_points=0`: no confidence set)."""
