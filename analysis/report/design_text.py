@@ -54,8 +54,11 @@ def tests_reading(results: pd.DataFrame, suite, alpha: float = config.ALPHA) -> 
     return " ".join(parts)
 
 
-def size_reading(size: pd.DataFrame, noise, suite, effect: float, alpha: float = config.ALPHA,
-                 tolerance: float = config.SIZE_TOLERANCE) -> str:
+def size_reading(size: pd.DataFrame, noise, suite, effect: float, iid_reference: float | None = None,
+                 alpha: float = config.ALPHA, tolerance: float = config.SIZE_TOLERANCE,
+                 n_sims: int = config.N_SIMULATIONS) -> str:
+    """`iid_reference`: the cluster-robust test's size with i.i.d. noise as @sec-baseline-inference measures it
+    (`placebo.null_rejection_rate`, more replications), set beside this table's estimate of the same rate."""
     """Who holds its size, how badly the others over-reject, and the power of the valid ones."""
     names = list(pd.unique(suite.sample[suite.model.unit]))
     treated = names.index(config.TREATED) if config.TREATED in names else None
@@ -72,9 +75,12 @@ def size_reading(size: pd.DataFrame, noise, suite, effect: float, alpha: float =
     cr1 = size.set_index("test")
     if "cr1" in cr1.index:
         iid = float(cr1.loc["cr1", "size: iid"])
-        parts.append(f"The cluster-robust test rejects a true null in {iid:.0%} of samples with i.i.d. noise (the "
-                     f"experiment of @sec-baseline-inference, here with fewer replications) and in up to "
-                     f"{float(v.loc['cr1', 'size']):.0%} with noise like the data's.")
+        se = np.sqrt(iid * (1 - iid) / n_sims)
+        ref = (f"{iid_reference:.0%} of {config.N_SIZE_SIMULATIONS:,} samples in @sec-baseline-inference, "
+               if iid_reference is not None else "")
+        parts.append(f"With i.i.d. noise the cluster-robust test rejects a true null in {ref}{iid:.0%} of the "
+                     f"{n_sims:,} here (Monte Carlo standard error {se:.1%}); with noise like the data's, in up to "
+                     f"{float(v.loc['cr1', 'size']):.0%}.")
     bad = [f"{SHORT[t]} ({v.loc[t, 'size']:.0%})" for t in v.index if not v.loc[t, "valid"]]
     good = [t for t in v.index if v.loc[t, "valid"]]
     if bad:
