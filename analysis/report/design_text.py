@@ -76,7 +76,8 @@ def size_reading(size: pd.DataFrame, noise, suite, effect: float, iid_reference:
     if "cr1" in cr1.index:
         iid = float(cr1.loc["cr1", "size: iid"])
         se = np.sqrt(iid * (1 - iid) / n_sims)
-        ref = (f"{iid_reference:.0%} of {config.N_SIZE_SIMULATIONS:,} samples (the experiment of @sec-baseline-inference), "
+        ref = (f"{iid_reference:.0%} of {config.N_SIZE_SIMULATIONS:,} samples (the experiment of "
+               f"@sec-baseline-inference), "
                if iid_reference is not None else "")
         parts.append(f"With i.i.d. noise the cluster-robust test rejects a true null in {ref}{iid:.0%} of the "
                      f"{n_sims:,} here (Monte Carlo standard error {se:.1%}); with noise like the data's, in up to "

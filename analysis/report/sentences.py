@@ -11,13 +11,13 @@ import math
 import pandas as pd
 from scipy import stats
 
+from analysis.core import config
 from analysis.data import exhibits
 from analysis.data.facts import source_label
 from analysis.data.paper import lookup
 from analysis.display.fact_tables import tested_in, xref
-from analysis.estimation import estimates as estimates_store
-from analysis.core import config
 from analysis.display.inference_tables import SHORT
+from analysis.estimation import estimates as estimates_store
 from analysis.estimation.inference.tables import read_size, read_tests
 from analysis.report.verdicts import (
     ALPHA,

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import config
-from analysis.estimation.placebo import draw_fake_treated
 from analysis.estimation.inference.assignment import Model
 from analysis.estimation.inference.controls import controls_test
 from analysis.estimation.inference.design import Design, estimation_sample
 from analysis.estimation.inference.inversion import ConfidenceSet, default_grid, invert
 from analysis.estimation.inference.randomization import paper_placebo, time_randomization, unit_randomization
 from analysis.estimation.inference.wild import WildBootstrap
+from analysis.estimation.placebo import draw_fake_treated
 
 LABELS = {
     "cr1": ("cluster-robust", "CR1 cluster-robust t, t(G−1) reference"),
