@@ -90,12 +90,22 @@ def declared_inputs(chapter: str) -> list[str]:
     return list(meta.get("redid", {}).get("inputs", []))
 
 
+def saves_estimates(chapter: str) -> bool:
+    """True when the chapter's code saves rows to the estimates store (calls `estimates.save`)."""
+    nb = json.loads((ROOT / chapter).read_text(encoding="utf-8"))
+    code = ["".join(c.get("source", "")) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    return any("estimates.save(" in source for source in code)
+
+
 def execution_order(chapters: list[str]) -> list[tuple[int, str]]:
-    """(book position, chapter) in the order to execute them: chapters that declare build products as
-    inputs (the Preface, hypotheses and conclusions read the estimates) after all the others, so that on a
-    cold build they read the estimates the estimation chapters have just written."""
+    """(book position, chapter) in the order to execute them: chapters that declare build products as inputs
+    (the Preface, hypotheses, audit and conclusions read the estimates) after all the others, and among those
+    the ones that also save estimates (the audit) first, so that on a cold build every reader sees the final
+    estimates and an unchanged rebuild finds every chapter fresh."""
     numbered = list(enumerate(chapters, 1))
-    return [c for c in numbered if not declared_inputs(c[1])] + [c for c in numbered if declared_inputs(c[1])]
+    readers = [c for c in numbered if declared_inputs(c[1])]
+    return ([c for c in numbered if not declared_inputs(c[1])] + [c for c in readers if saves_estimates(c[1])]
+            + [c for c in readers if not saves_estimates(c[1])])
 
 
 def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Path]:
