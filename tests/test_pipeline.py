@@ -86,7 +86,7 @@ def test_second_build_reuses_every_chapter(built):
     tmp, _ = built
     proc = run_build(tmp, "--html-only")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert len(re.findall(r"\] chapters/\S+ unchanged, cached", proc.stdout)) == sum(c.endswith(".ipynb") for c in CHAPTERS)
+    assert len(re.findall(r"\] \S+\.ipynb unchanged, cached", proc.stdout)) == sum(c.endswith(".ipynb") for c in CHAPTERS)
 
 
 def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
