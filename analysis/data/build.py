@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import oxide_inputs
+from analysis.data import oxide_inputs, oxide_series, variants
 from analysis.data.checks import (
     inputs_table,
     molybdenum_cr4_overlap,
@@ -28,12 +28,17 @@ def panel_paths(build: Path) -> dict[str, Path]:
     return {"panel": d / "panel.csv", "provenance": d / "panel_provenance.csv",
             "dictionary": d / "data_dictionary.csv", "inputs": d / "inputs.csv",
             "overlap_mo_price": d / "overlap_molybdenum_price.csv", "overlap_mo_cr4": d / "overlap_molybdenum_cr4.csv",
-            "oxide_series": d / "oxide_series.csv"}
+            "oxide_series": d / "oxide_series.csv", "oxide_inputs": d / "oxide_inputs.csv",
+            "oxide_splices": d / "oxide_splices.csv", "prnd_calibration": d / "prnd_calibration.csv",
+            "panel_variants": d / variants.FILES["panels"], "variants": d / variants.FILES["table"]}
+PUBLIC_ONLY = ("inputs", "overlap_mo_price", "overlap_mo_cr4", "oxide_series", "oxide_inputs", "oxide_splices",
+               "prnd_calibration", "panel_variants", "variants")
 
 
-def load_frames(use_url: bool = True, mirror: Path | None = None) -> tuple[dict, dict, dict]:
-    """Fetch, verify and parse every declared input: (sources, frames, local paths)."""
-    sources = load_manifest()
+def load_frames(use_url: bool = True, mirror: Path | None = None,
+                manifest: Path = MANIFEST) -> tuple[dict, dict, dict]:
+    """Fetch, verify and parse every declared input of `manifest`: (sources, frames, local paths)."""
+    sources = load_manifest(manifest)
     paths = {sid: fetch(src, use_url=use_url, mirror=mirror) for sid, src in sources.items()}
     frames = {sid: validate_parsed(sid, sources[sid].meta.get("parsed_schema", ""), read(sources[sid], path), path)
               for sid, path in paths.items()}
@@ -41,7 +46,8 @@ def load_frames(use_url: bool = True, mirror: Path | None = None) -> tuple[dict,
 
 
 def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = True,
-                mirror: Path | None = None, spec: PanelSpec = PanelSpec()) -> tuple[dict[str, Path], list[Path]]:
+                mirror: Path | None = None, spec: PanelSpec = PanelSpec(),
+                manifest: Path = MANIFEST) -> tuple[dict[str, Path], list[Path]]:
     """Build (or load the user's) panel, validate it, write panel, provenance and dictionary.
 
     Returns (written paths, input paths). Files are written only after validation succeeds,
@@ -55,16 +61,22 @@ def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = Tru
                                                         CR4=f"user panel {Path(user_panel).name}")
         inputs = [Path(user_panel)]
     else:
-        sources, frames, paths = load_frames(use_url=use_url, mirror=mirror)
+        sources, frames, paths = load_frames(use_url=use_url, mirror=mirror, manifest=manifest)
         panel, provenance = build_panel(sources, frames, spec)
         panel = validate_panel(panel, "built panel", spec)
-        inputs = [MANIFEST, *paths.values()]
-        extra = {"inputs": inputs_table(sources), "overlap_mo_price": molybdenum_price_overlap(sources, frames),
+        inputs = [Path(manifest), *paths.values()]
+        oxides = oxide_series.public_build(sources, frames, spec)
+        panels, table = variants.build_variants(sources, frames, oxides, spec)
+        for name, grp in panels.groupby("variant", sort=False):
+            validate_panel(grp.drop(columns="variant").reset_index(drop=True), f"panel variant {name}", spec)
+        extra = {"inputs": inputs_table(sources), "overlap_mo_price": molybdenum_price_overlap(sources, frames, spec),
                  "overlap_mo_cr4": molybdenum_cr4_overlap(sources, frames),
-                 "oxide_series": oxide_inputs.public_series(sources, frames, spec)}
+                 "oxide_series": oxides.series, "oxide_inputs": oxide_inputs.public_series(sources, frames, spec),
+                 "oxide_splices": oxide_series.splice_table(oxides), "prnd_calibration": oxide_series.prnd_table(oxides),
+                 "panel_variants": panels, "variants": table}
     dictionary = pd.DataFrame([{"column": c, "meaning": DICTIONARY.get(c, "")} for c in panel.columns])
     out["panel"].parent.mkdir(parents=True, exist_ok=True)
-    for key in ("inputs", "overlap_mo_price", "overlap_mo_cr4", "oxide_series"):
+    for key in PUBLIC_ONLY:
         if key not in extra:  # a user panel: no public-data checks; remove stale ones
             out.pop(key).unlink(missing_ok=True)
     frames_out = {"panel": panel, "provenance": provenance, "dictionary": dictionary, **extra}

@@ -4,18 +4,20 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data.manifest import Source
-from analysis.data.panel import series_by_year
+from analysis.data.panel import PanelSpec, price_splice
 from analysis.data.transform import concentration_ratio, overlap_check
 
 
-def molybdenum_price_overlap(sources: dict[str, Source], frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """IMF LME molybdenum (US$/t -> $/kg) vs USGS MCS 2020 average price ($/kg), 2015-2019."""
-    imf = series_by_year(sources["imf_pcps"], frames["imf_pcps"], "PLMMODY", 2015, 2019) / 1000.0
-    usgs = series_by_year(sources["usgs_mcs2020_molybdenum"], frames["usgs_mcs2020_molybdenum"],
-                          "molybdenum", 2015, 2019)
-    out = overlap_check(imf, usgs).rename(columns={"a": "IMF LME ($/kg)", "b": "USGS MCS 2020 ($/kg)"})
-    out["ratio"] = out["IMF LME ($/kg)"] / out["USGS MCS 2020 ($/kg)"]
-    return out.drop(columns="diff").reset_index().assign(check="molybdenum price")
+def molybdenum_price_overlap(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
+                             spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+    """The molybdenum splice on its overlap: IMF LME and USGS DS140 unit value (US$/t -> $/kg) by year,
+    DS140 × the splice ratio, ln(IMF / scaled DS140), and the ratio itself (column `factor`)."""
+    fit = price_splice(sources, frames, "molybdenum", spec)
+    out = fit.overlap.rename(columns={"new": "IMF LME ($/kg)", "old": "USGS DS140 ($/kg)",
+                                      "old_scaled": "DS140 x ratio ($/kg)"})
+    for col in ("IMF LME ($/kg)", "USGS DS140 ($/kg)", "DS140 x ratio ($/kg)"):
+        out[col] = out[col] / 1000.0
+    return out.assign(factor=fit.factor, check="molybdenum price")
 
 
 def molybdenum_cr4_overlap(sources: dict[str, Source], frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -49,9 +51,9 @@ def inputs_table(sources: dict[str, Source]) -> pd.DataFrame:
 def overlap_table(price: pd.DataFrame, cr4: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Display frame of the two overlap checks (`molybdenum_price_overlap`, `molybdenum_cr4_overlap`,
     as written to the build's data directory): one row per year with the unit, both sources (price:
-    A = IMF LME, B = USGS MCS 2020; CR4: A = BGS, B = World Mining Data), their ratio A/B and their
+    A = IMF LME, B = USGS DS140 unit value; CR4: A = BGS, B = World Mining Data), their ratio A/B and their
     difference A − B; the check is named on its first row."""
-    parts = [(price, "molybdenum price", "US\\$/kg", "IMF LME ($/kg)", "USGS MCS 2020 ($/kg)"),  # \$: not TeX math
+    parts = [(price, "molybdenum price", "US\\$/kg", "IMF LME ($/kg)", "USGS DS140 ($/kg)"),  # \$: not TeX math
              (cr4, "molybdenum CR4", "share of world output", "CR4 BGS", "CR4 WMD")]
     rows = []
     for frame, check, unit, a, b in parts:

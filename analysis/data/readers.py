@@ -86,11 +86,66 @@ def usgs_ds140(src: Source, path: Path) -> pd.DataFrame:
     return frame.astype({"year": int})
 
 
-def usgs_mcs2020_molybdenum(src: Source, path: Path) -> pd.DataFrame:
-    raw = _read_csv(src, path)
-    _require_columns(src, raw, ["year", "value", "unit"], path)
-    _check_unit(src, "molybdenum", raw["unit"].iloc[0], path)
-    return pd.DataFrame({"series": "molybdenum", "year": raw["year"].astype(int), "value": raw["value"].astype(float)})
+def _numeric_or_fail(src: Source, values: pd.Series, column: str, path: Path, missing=("NA", "")) -> pd.Series:
+    """`values` as numbers; a cell that is neither a number nor a missing-value marker is an error naming the column."""
+    text = values.astype(str).str.strip().str.replace(",", "", regex=False)
+    number = pd.to_numeric(text, errors="coerce")
+    bad = values[number.isna() & values.notna() & ~text.isin(missing)]
+    if len(bad):
+        _fail(src, f"column '{column}': {len(bad)} non-numeric value(s), e.g. {list(bad.head(3))}", path)
+    return number
+
+
+def usgs_ds140_tsv(src: Source, path: Path) -> pd.DataFrame:
+    """USGS DS140 worksheet exported as tab-separated text (molybdenum): four title lines, then the header.
+
+    The unit is part of each column label ('Unit value ($/t)'); line 3 states the quantity basis
+    ('... molybdenum content'). Footnote rows after the data have no numeric year and are dropped.
+    """
+    try:
+        head = Path(path).read_text(encoding="utf-8").splitlines()[:4]
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(src, f"cannot read as text ({type(exc).__name__}: {exc})", path)
+    basis = src.meta.get("basis", "")
+    if basis and not any(basis.lower() in line.lower() for line in head):
+        _fail(src, f"title lines do not state the basis '{basis}' (first lines: {head[:3]})", path)
+    raw = _read_csv(src, path, sep="\t", skiprows=4, dtype=str)
+    for col in src.series:
+        if col not in raw.columns:
+            stem = col.split("(")[0].strip()
+            near = [c for c in raw.columns if str(c).startswith(stem)]
+            if near:
+                _fail(src, f"series '{col}': the file prints '{near[0]}' (another unit?)", path)
+    _require_columns(src, raw, ["Year", *src.series], path)
+    year = pd.to_numeric(raw["Year"], errors="coerce")
+    rows = raw[year.notna()]
+    out = []
+    for col in src.series:
+        _check_unit(src, col, col, path)
+        out.append(pd.DataFrame({"series": col, "year": year[year.notna()].astype(int),
+                                 "value": _numeric_or_fail(src, rows[col], col, path)}))
+    return pd.concat(out, ignore_index=True).dropna()
+
+
+def theler_prices(src: Source, path: Path) -> pd.DataFrame:
+    """Theler, Kauwe & Sparks (2020) Prices.csv: one row per element-year, nominal price in 'Dollars'.
+
+    The unit is stated in the element's 'Notes' cells (e.g. 'Prices per kilogram of oxides'); the
+    '1998 Dollars' column (the authors' own deflation) is not read. 'NA' is a missing year.
+    """
+    raw = _read_csv(src, path, dtype=str, encoding="utf-8-sig")
+    _require_columns(src, raw, ["Element", "Year", "Dollars", "Notes"], path)
+    out = []
+    for code in src.series:
+        rows = raw[raw["Element"].str.strip() == code]
+        if rows.empty:
+            _fail(src, f"column 'Element': no rows for element '{code}'", path)
+        _check_unit(src, code, " ".join(rows["Notes"].dropna()), path)
+        year = _numeric_or_fail(src, rows["Year"], "Year", path)
+        value = _numeric_or_fail(src, rows["Dollars"], "Dollars", path)
+        out.append(pd.DataFrame({"series": code, "year": year, "value": value}))
+    frame = pd.concat(out, ignore_index=True).dropna()
+    return frame.astype({"year": int})
 
 
 def us_cpi(src: Source, path: Path) -> pd.DataFrame:
@@ -321,7 +376,7 @@ def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
     return frame.astype({"year": int})
 
 
-READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_mcs2020_molybdenum, us_cpi, imf_weo, wdi_growth,
+READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_ds140_tsv, theler_prices, us_cpi, imf_weo, wdi_growth,
                                    global_epu, wui, bdi, bgs_ogc, bgs_extract, wmd, owid_metal, ei_coal,
                                    china_oxide_daily, usgs_myb_oxide_prices, usgs_mcs_salient)}
 
