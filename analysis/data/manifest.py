@@ -35,8 +35,10 @@ class Source:
         return self.series[series]["unit"]
 
 
-def load_manifest(path: Path = MANIFEST) -> dict[str, Source]:
-    """Read and check the manifest; returns sources by id."""
+def load_manifest(path: Path = MANIFEST, roles: tuple[str, ...] = ("book",)) -> dict[str, Source]:
+    """Read and check the manifest; returns the sources of the given `roles` by id. An entry's `role`
+    is `book` (default: an input of the book) or `test_reference` (a published reference case the
+    tests check an estimator against; never read by the build)."""
     try:
         doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -50,6 +52,8 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Source]:
             raise DataError(entry["id"], "manifest sha256 must be 64 hex digits", path)
         if entry["id"] in sources:
             raise DataError(entry["id"], "declared twice in the manifest", path)
+        if entry.get("role", "book") not in roles:
+            continue
         sources[entry["id"]] = Source(
             id=entry["id"], file=entry["file"], sha256=entry["sha256"].lower(), reader=entry["reader"],
             series=entry["series"], url=entry.get("url"), mirror_path=entry.get("mirror_path"), meta=entry)
