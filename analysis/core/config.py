@@ -19,3 +19,14 @@ N_PLACEBO = 500
 N_SIZE_SIMULATIONS = 2000
 #: Significance level every verdict is judged at.
 ALPHA = 0.05
+#: Design-based inference (chapter "What one treated mineral can tell us"): replications per scenario of
+#: the size and power simulation, replications per seeded chunk, joblib workers (-1: every local core),
+#: the tolerance above the nominal level a test's measured size may have and still count as holding its
+#: size, the fewest observed treated years on each side of an admissible placebo start year, and the
+#: block length (years) of the residual block bootstrap.
+N_SIMULATIONS = 400
+SIM_CHUNK = 100
+N_JOBS = -1
+SIZE_TOLERANCE = 0.025
+MIN_SIDE_YEARS = 1
+BLOCK_YEARS = 4
