@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.core import config  # noqa: E402
 from analysis.estimation.inference import simulate, suite  # noqa: E402
 from analysis.estimation.inference.assignment import Model  # noqa: E402
-from analysis.estimation.twfe import simulate_panel  # noqa: E402
+from analysis.estimation.simulate import simulate_panel  # noqa: E402
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.estimation import placebo
-from analysis.estimation.twfe import simulate_panel  # noqa: E402
+from analysis.estimation.simulate import simulate_panel  # noqa: E402
 
 
 def timed(fn, *args, repeat: int = 1):

@@ -2,7 +2,8 @@
 # Set up everything the build and the tests need, on a fresh Debian/Ubuntu-like machine.
 #  - system packages: a CJK font for the PDF (fonts-noto-cjk) and poppler-utils (pdffonts/pdftotext,
 #    used by the tests to check the PDF); installed with apt-get when missing and we may use it.
-#  - a virtual environment .venv with the exact versions in requirements.lock.
+#  - a virtual environment .venv with the exact versions in requirements.lock (and, with REDID_DEV=1,
+#    the test and lint tools of requirements-dev.lock).
 # Idempotent: a second run only checks. Set REDID_SKIP_APT=1 to skip the system packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +25,17 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $($py --version)"
   $py -m venv .venv
 fi
-stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.lock | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "setup: installing requirements.lock into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
-  echo "$want" > "$stamp"
-fi
+# runtime packages always; with REDID_DEV=1 (set by scripts/test.sh) also the test and lint tools.
+# One stamp per lock file, so alternating build.sh and test.sh installs nothing twice.
+locks=(requirements.lock)
+[ "${REDID_DEV:-0}" = "1" ] && locks+=(requirements-dev.lock)
+for lock in "${locks[@]}"; do
+  stamp=".venv/.installed-$lock.sha256"
+  want=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: installing $lock into .venv"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+    echo "$want" > "$stamp"
+  fi
+done

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from analysis.estimation.sensitivity import curve
-from analysis.estimation.twfe import fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ import pytest
 
 from analysis.core.errors import ReplicationError
 from analysis.estimation import estimates
-from analysis.estimation.twfe import fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe
 
 
 def test_save_load_gather_and_value(tmp_path):

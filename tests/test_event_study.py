@@ -5,7 +5,7 @@ import pytest
 from analysis.display import estimation_tables
 from analysis.display.descriptives import year_ranges
 from analysis.estimation import event_study
-from analysis.estimation.twfe import simulate_panel
+from analysis.estimation.simulate import simulate_panel
 
 # a planted path: nothing before 2006, then growing and flat from k = 12 on (so the end bin is exact)
 PATH = {k: 0.0 for k in range(-7, 0)} | {k: min(0.1 * (k + 1), 1.3) for k in range(0, 17)}

@@ -8,7 +8,8 @@ import pytest
 
 from analysis.estimation.inference import assignment, design, inversion, randomization, suite, wild
 from analysis.estimation.inference.controls import controls_test
-from analysis.estimation.twfe import critical_value, fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import critical_value, fit_twfe
 
 
 def toy(n_units=5, years=range(1999, 2011), effect=0.0, noise=1.0, seed=0, policy_year=2004):

@@ -11,41 +11,17 @@ import re
 import unicodedata
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from analysis.core.errors import DataError  # noqa: E402
-from analysis.data import facts
-from analysis.display import (
-    diagrams,  # noqa: E402
-    fact_tables,
-)
+from analysis.core.errors import DataError
+from analysis.data import exhibits, facts
+from analysis.display import diagrams, fact_tables
 from analysis.report import labels, sentences, verdicts
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_DIR = REPO.parent / "shared" / "seeds"
 BIB = REPO / "references.bib"
-
-
-def _seed(prefix: str) -> str:
-    found = sorted(SEED_DIR.glob(f"{prefix}_*.txt")) if SEED_DIR.is_dir() else []
-    if not found:
-        pytest.skip(f"seed text {prefix}_*.txt not found in {SEED_DIR}")
-    return found[0].read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def seed000() -> str:
-    return _seed("000")
-
-
-@pytest.fixture(scope="module")
-def seed001() -> str:
-    return _seed("001")
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +140,7 @@ def _raw(name):
     ("policy_events", lambda f: f.assign(instrument=["embargo"] + list(f["instrument"][1:])), "instrument"),
     ("policy_events", lambda f: f.assign(date=["2010/07"] + list(f["date"][1:])), "date"),
     ("coding_categories", lambda f: f.assign(role=["trigger"] * (len(f) - 1) + ["result"]), "more than one role"),
-    ("hypotheses", lambda f: f.drop(columns="tested_in"), "missing column"),
+    ("hypotheses", lambda f: f.drop(columns="statement_en"), "missing column"),
 ])
 def test_validation_rejects_broken_files(name, change, message):
     facts.validate(name, _raw(name))  # the file as committed passes
@@ -221,13 +197,11 @@ def test_every_cross_reference_resolves():
     assert {k: v for k, v in used.items() if k not in defined} == {}
 
 
-def test_tested_in_labels_of_the_datasets_exist(data):
-    """The tables and figures the hypotheses and conclusions point to are defined in some chapter."""
+def test_every_claim_has_evidence_in_the_book(data):
+    """Each hypothesis and conclusion has exhibits in the registry, all defined in some chapter."""
     defined = labels.defined_labels()
-    for name in ("hypotheses", "conclusions"):
-        for spec in list(data[name]["tested_in"]) + list(data[name]["section"]):
-            wanted = {x.strip() for x in spec.split(";") if x.strip()}
-            assert wanted <= defined, (name, wanted - defined)
+    for claim in list(data["hypotheses"]["id"]) + list(data["conclusions"]["id"]):
+        assert fact_tables.tested_in(claim, defined).startswith("@"), claim
 
 
 def test_label_and_reference_scanners_on_a_small_book(tmp_path):
@@ -243,18 +217,17 @@ def test_label_and_reference_scanners_on_a_small_book(tmp_path):
     assert set(cited_keys([path])) == {"seed000"}
 
 
-def test_xref_prefers_existing_tables_and_falls_back_to_sections():
-    assert fact_tables.xref("tbl-a; fig-b", "sec-c", {"tbl-a", "sec-c"}) == "@tbl-a"
-    assert fact_tables.xref("tbl-a; fig-b", "sec-c", {"sec-c"}) == "@sec-c"
-    assert fact_tables.xref("tbl-a", "sec-c", set()) == "(not yet in the book)"
-    assert fact_tables.xref("tbl-a; tbl-b; fig-c", "", {"tbl-a", "tbl-b", "fig-c"}) == "@tbl-a, @tbl-b and @fig-c"
+def test_xref_cites_the_labels_that_exist():
+    assert fact_tables.xref("tbl-a; fig-b", {"tbl-a", "sec-c"}) == "@tbl-a"
+    assert fact_tables.xref("tbl-a", set()) == "(not yet in the book)"
+    assert fact_tables.xref("tbl-a; tbl-b; fig-c", {"tbl-a", "tbl-b", "fig-c"}) == "@tbl-a, @tbl-b and @fig-c"
+    assert fact_tables.xref("tbl-a; tbl-b") == "@tbl-a and @tbl-b"
 
 
 def test_tables_split_over_two_book_tables_are_cited_in_full(data):
     """The paper's Tables 3 and 5 are split over two book tables each; claims over all their columns cite both."""
     both = {"tbl-table3", "tbl-table3-cont", "tbl-table5", "tbl-table5-cont"}
-    tested = {r.id: set(r.tested_in.replace(" ", "").split(";")) for r in
-              pd.concat([data["conclusions"], data["hypotheses"]]).itertuples()}
+    tested = {c: {e.label for e in exhibits.evidence(c)} for c in ("C1", "C2", "H1")}
     assert both <= tested["C1"] and both <= tested["H1"]
     assert {"tbl-table4-full", "fig-event-study"} <= tested["C2"] and "tbl-table4-full" in tested["H1"]
     est = frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01]))
@@ -292,12 +265,6 @@ def frame(rows):
 
 def t3(values, p):
     return [row("table3", f"({i})", "DID", v, pv) for i, (v, pv) in enumerate(zip(values, p), 1)]
-
-
-@pytest.fixture(scope="module")
-def reported():
-    from analysis.data import paper
-    return paper.reported()
 
 
 def by_id(found):

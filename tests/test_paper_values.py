@@ -12,7 +12,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PAPER = REPO / "data" / "paper"
-SEED_DIR = REPO.parent / "shared" / "seeds"
 
 REQUIRED_COLUMNS = [
     "table", "column", "row", "statistic", "value", "value_text",
@@ -45,11 +44,8 @@ def rv() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def seed_text() -> str:
-    seeds = sorted(SEED_DIR.glob("000_*.txt")) if SEED_DIR.is_dir() else []
-    if not seeds:
-        pytest.skip(f"paper seed text 000_*.txt not found in {SEED_DIR}; cannot cross-check transcription")
-    return seeds[0].read_text(encoding="utf-8")
+def seed_text(seed000) -> str:
+    return seed000
 
 
 def get(rv, table, column, row, statistic):

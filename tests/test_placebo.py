@@ -5,7 +5,7 @@ import pytest
 
 from analysis.display import estimation_tables
 from analysis.estimation import placebo
-from analysis.estimation.twfe import simulate_panel
+from analysis.estimation.simulate import simulate_panel
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from analysis.data.build import panel_paths
-from analysis.estimation.twfe import fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe
 from analysis.report import readings
 
 

@@ -13,7 +13,8 @@ from analysis.display.regtable import (
     paper_inference_check,
     regression_table,
 )
-from analysis.estimation.twfe import fit_twfe, simulate_panel, stars
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe, stars
 
 
 @pytest.fixture(scope="module")

@@ -375,8 +375,10 @@ def test_citation_labels_are_book_wide_and_each_page_lists_its_own(tmp_path):
     out = root / "_out"
     render_book(root, executed, out, formats=("html",))
     intro, results, refs = (page(out, s) for s in ("01-intro", "02-results", "references"))
-    label = lambda html, key: re.search(rf'href="#ref-{key}" role="doc-biblioref">(?:Li )?(2020[ab])', html).group(1)
-    entry = lambda html, key: re.search(rf'(?s)id="ref-{key}".*?(2020[ab])', html).group(1)
+    def label(html, key):
+        return re.search(rf'href="#ref-{key}" role="doc-biblioref">(?:Li )?(2020[ab])', html).group(1)
+    def entry(html, key):
+        return re.search(rf'(?s)id="ref-{key}".*?(2020[ab])', html).group(1)
     assert {label(intro, "li2020"), label(results, "li2020b")} == {"2020a", "2020b"}  # disambiguated book-wide
     assert label(intro, "li2020") == entry(refs, "li2020") == entry(intro, "li2020")
     assert label(results, "li2020b") == entry(refs, "li2020b") == entry(results, "li2020b")

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis.estimation.sensitivity import dates, pretrend, sdid, table4
-from analysis.estimation.twfe import fit_twfe, simulate_panel
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fit_twfe
 
 
 def sim(effect, noise=0.05, seed=3, **kw):
@@ -58,7 +59,7 @@ def test_table4_binned_reading_recovers_planted_path():
     assert pooled["post_1"] == pytest.approx(0.1 - np.mean(pool), abs=1e-4)
     assert pooled["pre_3"] == pytest.approx(-np.mean(pool), abs=1e-4)
     frame = table4.side_by_side(fits)
-    assert frame.loc[frame["term"] == "post_3", "binned: years"].item() == "≥ 3"
+    assert frame.loc[frame["term"] == "post_3", "binned: k"].item() == "≥ 3"
 
 
 def test_pretrend_bounds_cover_truth_under_linear_trend():

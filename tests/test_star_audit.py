@@ -44,3 +44,27 @@ def test_se_convention_against_reghdfe():
     assert conv["k_reghdfe_fixest"] == 25
     assert conv["se_ratio"] == pytest.approx((81 / 77) ** 0.5)
     assert conv["df_t"] == 4
+
+
+def test_se_conventions_count_k_as_the_design_rank():
+    import numpy as np
+    from analysis.estimation.twfe import fe_matrix, fit_twfe, simulate_panel
+    panel = simulate_panel(n_units=5, effect=0.5, noise=0.1, seed=4)
+    results = {"fe": fit_twfe(panel, "y", ["DID", "X"]), "ols": fit_twfe(panel, "y", ["DID"], unit_fe=False, year_fe=False)}
+    conv = star_audit.se_conventions(panel, results).set_index("column")
+    design = np.column_stack([panel[["DID", "X"]].to_numpy(float), fe_matrix(panel, "mineral", "year")])
+    assert conv.loc["fe", "K (ours)"] == np.linalg.matrix_rank(design) == 2 + 1 + 4 + 23
+    assert conv.loc["fe", "K (reghdfe, fixest)"] == conv.loc["fe", "K (ours)"] - 4
+    assert conv.loc["fe", "SE (ours)"] == pytest.approx(results["fe"].term("DID")["se"])
+    assert conv.loc["fe", "SE (reghdfe, fixest)"] < conv.loc["fe", "SE (ours)"]
+    assert conv.loc["ols", "SE ratio"] == 1.0                        # no fixed effects: nothing nested
+
+
+def test_paper_convention_and_fewer_stars():
+    c = star_audit.cells(reported(), clusters=5, years=24, tables=("tableA", "tableB"))
+    best, exceptions = star_audit.paper_convention(c)
+    assert best == "normal" and list(exceptions["table"]) == ["tableB"]   # 3 of 4 cells; tableB's DID follows t(4)
+    fewer = star_audit.fewer_stars(c)
+    assert list(zip(fewer["table"], fewer["term"])) == [("tableA", "DID")]
+    rows = star_audit.tidy(c, star_audit.table_verdicts(c))
+    assert set(rows["table"]) == {"star_audit"} and (rows["term"] == "match t(G-1)").sum() == 2

@@ -6,11 +6,11 @@ import pytest
 from scipy import stats
 
 from analysis.estimation import estimates, specs
+from analysis.estimation.simulate import simulate_panel
 from analysis.estimation.twfe import (
     critical_value,
     fit_twfe,
     normalisation_sweep,
-    simulate_panel,
 )
 
 
@@ -140,7 +140,6 @@ def test_table5_specs(paper_like):
 
 
 def test_outcome_absorbed_by_fixed_effects_is_not_estimable_with_its_reason():
-    from analysis.estimation.twfe import simulate_panel
     panel = simulate_panel(seed=4)
     panel["world"] = panel["year"].map(dict(zip(range(1999, 2023), np.random.default_rng(1).normal(size=24))))
     panel["world"] += 5.0 * (panel["year"] >= 2006)  # jumps exactly at the policy year: still absorbed

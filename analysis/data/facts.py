@@ -50,10 +50,9 @@ SPECS = {
                                           "measure_en", "measure_zh", "example", "source", "note", "short_label"),
                        ("actor", "phase", "measure_en")),
     "hypotheses": Spec("hypotheses.csv", ("id", "statement_zh", "statement_en", "mechanism", "channel_variable",
-                                          "paper_evidence", "estimate_table", "estimate_column", "tested_in",
-                                          "section", "result_in_paper", "source"), ("id",)),
-    "conclusions": Spec("conclusions.csv", ("id", "text_zh", "summary_en", "evidence_in_paper", "tested_in",
-                                            "section", "source"), ("id",)),
+                                          "paper_evidence", "estimate_table", "estimate_column",
+                                          "result_in_paper", "source"), ("id",)),
+    "conclusions": Spec("conclusions.csv", ("id", "text_zh", "summary_en", "evidence_in_paper", "source"), ("id",)),
     "policy_advice": Spec("policy_advice.csv", ("seed", "id", "text_zh", "summary_en", "evidence_in_paper",
                                                 "source", "rests_on"), ("id",)),
 }

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pooch
 
-pooch.get_logger().setLevel("WARNING")
-
 from analysis.core.errors import DataError
 from analysis.core.paths import cache_dir, mirror_dir
 from analysis.data.manifest import Source
+
+pooch.get_logger().setLevel("WARNING")
 
 
 def sha256_of(path: Path) -> str:

@@ -106,6 +106,10 @@ def _rows(oxide: str, s: pd.Series, kind: str, source: str) -> pd.DataFrame:
                          "unit": UNIT, "kind": kind, "source": source})
 
 
+def _within(first: int, last: int, s: pd.Series) -> pd.Series:
+    return s.dropna().loc[first:last]
+
+
 def build_oxides(usgs_early: dict[str, pd.Series], usgs_late: dict[str, pd.Series],
                  china: dict[str, pd.Series], prnd_usgs: pd.Series | None,
                  first: int = 1999, last: int = 2022,
@@ -118,18 +122,17 @@ def build_oxides(usgs_early: dict[str, pd.Series], usgs_late: dict[str, pd.Serie
     """
     labels = {"early": "USGS via Theler et al.", "late": "USGS MYB 2022", "china": "China daily",
               "prnd": "USGS MCS 2026", **(labels or {})}
-    clip = lambda s: s.dropna().loc[first:last]  # noqa: E731  (index: year)
     parts, splices, built = [], {}, {}
     for oxide in ELEMENTS:
-        early = clip(usgs_early.get(oxide, pd.Series(dtype=float)))
-        late = clip(usgs_late.get(oxide, pd.Series(dtype=float)))
+        early = _within(first, last, usgs_early.get(oxide, pd.Series(dtype=float)))
+        late = _within(first, last, usgs_late.get(oxide, pd.Series(dtype=float)))
         flat = set(flat_years(usgs_early.get(oxide, pd.Series(dtype=float))))
         pieces = [_rows(oxide, early[[y not in flat for y in early.index]], "USGS", labels["early"]),
                   _rows(oxide, early[[y in flat for y in early.index]], "USGS (flat run)", labels["early"]),
                   _rows(oxide, late.loc[late.index.difference(early.index)], "USGS", labels["late"])]
         usgs = pd.concat([early, late.loc[late.index.difference(early.index)]]).sort_index()
-        if oxide in china and len(clip(china[oxide])):
-            dom = clip(china[oxide])
+        if oxide in china and len(_within(first, last, china[oxide])):
+            dom = _within(first, last, china[oxide])
             fit = fit_ratio(dom, usgs)
             splices[oxide] = fit
             fill = dom.loc[dom.index.difference(usgs.index)] * fit.factor
@@ -138,8 +141,8 @@ def build_oxides(usgs_early: dict[str, pd.Series], usgs_late: dict[str, pd.Serie
         built[oxide] = frame.set_index("year")["price"]
         parts.append(frame)
     cal = None
-    if prnd_usgs is not None and len(clip(prnd_usgs)):
-        true = clip(prnd_usgs)
+    if prnd_usgs is not None and len(_within(first, last, prnd_usgs)):
+        true = _within(first, last, prnd_usgs)
         cal = calibrate_prnd(built["Pr6O11"], built["Nd2O3"], true)
         proxy = prnd_proxy(built["Pr6O11"], built["Nd2O3"], cal)
         proxy = proxy.loc[proxy.index.difference(true.index)]

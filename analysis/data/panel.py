@@ -111,23 +111,28 @@ def production_of(src: Source, frame: pd.DataFrame, series: str, first: int, las
     return rows
 
 
+def declared_series(sources: dict[str, Source], frames: dict[str, pd.DataFrame], sid: str, series: str,
+                    spec: PanelSpec = PanelSpec()) -> pd.Series:
+    """`series_by_year` of input `sid` within the panel's years."""
+    return series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
+
+
 def price_splice(sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str,
                  spec: PanelSpec = PanelSpec()) -> SpliceFit:
     """The splice ratio of `mineral`'s PRICE_SPLICES series to its PRICE_SOURCES series, with the overlap fit."""
-    get = lambda sid, series: series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
-    return fit_ratio(get(*PRICE_SPLICES[mineral]), get(*PRICE_SOURCES[mineral]))
+    return fit_ratio(declared_series(sources, frames, *PRICE_SPLICES[mineral], spec),
+                     declared_series(sources, frames, *PRICE_SOURCES[mineral], spec))
 
 
 def nominal_price(sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str,
                   spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
     """year, value (nominal price), source ("input:series", "× ratio" on spliced years) of one mineral."""
-    get = lambda sid, series: series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
     sid, series = PRICE_SOURCES[mineral]
-    main = get(sid, series)
+    main = declared_series(sources, frames, sid, series, spec)
     if mineral in PRICE_SPLICES and spec.molybdenum == "spliced":
         osid, oseries = PRICE_SPLICES[mineral]
         fit = price_splice(sources, frames, mineral, spec)
-        return splice(get(osid, oseries), main, fit, f"{osid}:{oseries}", f"{sid}:{series}")
+        return splice(declared_series(sources, frames, osid, oseries, spec), main, fit, f"{osid}:{oseries}", f"{sid}:{series}")
     if spec.molybdenum not in ("spliced", "imf_only"):
         raise ValueError(f"PanelSpec.molybdenum must be 'spliced' or 'imf_only', not {spec.molybdenum!r}")
     return pd.DataFrame({"year": main.index.astype(int), "value": main.to_numpy(dtype=float),

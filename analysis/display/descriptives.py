@@ -113,7 +113,8 @@ def _span(first: int, last: int) -> str:
 
 def our_sources(sources: dict[str, Source]) -> dict[str, str]:
     """Symbol -> a one-line description of the public series this book uses for it."""
-    name = lambda sid: source_name(sources, sid)
+    def name(sid):
+        return source_name(sources, sid)
     by_source: dict[str, list[tuple[str, str]]] = {}
     for mineral, (sid, series) in PRICE_SOURCES.items():
         by_source.setdefault(sid, []).append((MINERAL_LABELS[mineral].lower(), series))
@@ -193,7 +194,8 @@ def price_coverage_sentence(panel: pd.DataFrame, outcome: str = "LNPRI") -> str:
     observed years (minerals observed over the whole panel are not named); '' when none is short."""
     first, last = int(panel["year"].min()), int(panel["year"].max())
     years = panel.dropna(subset=[outcome]).groupby("mineral")["year"].agg(["min", "max"])
-    name = lambda m: "rare-earth" if m == "rare_earths" else MINERAL_LABELS.get(m, m).lower()
+    def name(m):
+        return "rare-earth" if m == "rare_earths" else MINERAL_LABELS.get(m, m).lower()
     parts = [f"{name(m)} price starts only in {int(r['min'])}" for m, r in years.iterrows() if r["min"] > first]
     parts += [f"{name(m)} price ends in {int(r['max'])}" for m, r in years.iterrows() if r["max"] < last]
     return ("our " + " and the ".join(parts)) if parts else ""

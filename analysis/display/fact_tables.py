@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from analysis.data import exhibits
 from analysis.data.facts import (
     COUNTRIES,
     INSTRUMENTS,
@@ -74,6 +75,12 @@ def shares_table(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> pd.DataFrame
     })
 
 
+def tested_in(claim: str, defined: set[str] | None = None) -> str:
+    """Where the book tests a conclusion or hypothesis: cross-references to the exhibits the registry
+    names as its evidence."""
+    return xref("; ".join(e.label for e in exhibits.evidence(claim)), defined)
+
+
 def hypothesis_table(hypotheses: pd.DataFrame, defined: set[str] | None = None) -> pd.DataFrame:
     """H1-H4: statement, channel, where this book tests it (cross-references) and the paper's finding."""
     return pd.DataFrame({
@@ -81,7 +88,7 @@ def hypothesis_table(hypotheses: pd.DataFrame, defined: set[str] | None = None) 
         "hypothesis": hypotheses["statement_en"],
         "channel": [f"{m} ({v})" for m, v in zip(hypotheses["mechanism"], hypotheses["channel_variable"])],
         "paper's test": hypotheses["paper_evidence"],
-        "tested here in": [xref(t, s, defined) for t, s in zip(hypotheses["tested_in"], hypotheses["section"])],
+        "tested here in": [tested_in(h, defined) for h in hypotheses["id"]],
         "paper's finding": hypotheses["result_in_paper"],
     })
 
@@ -144,13 +151,11 @@ def strategy_measures(strategies: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def xref(preferred: str, fallback: str = "", defined: set[str] | None = None) -> str:
-    """'@tbl-a, @fig-b' for the ';'-separated preferred labels that exist, else the fallback sections."""
-    def existing(spec):
-        labels = [x.strip() for x in str(spec).split(";") if x.strip()]
-        return labels if defined is None else [x for x in labels if x in defined]
-    labels = existing(preferred) or existing(fallback)
-    return and_join([f"@{x}" for x in labels]) if labels else "(not yet in the book)"
+def xref(labels: str, defined: set[str] | None = None) -> str:
+    """'@tbl-a, @fig-b' for the ';'-separated labels that exist in the book (all when `defined` is None)."""
+    found = [x.strip() for x in str(labels).split(";") if x.strip()]
+    found = found if defined is None else [x for x in found if x in defined]
+    return and_join([f"@{x}" for x in found]) if found else "(not yet in the book)"
 
 
 def and_join(items) -> str:

@@ -31,7 +31,8 @@ def variation(panel: pd.DataFrame, column: str, unit: str = "mineral", time: str
     x = rows[column].astype(float)
     if x.max() - x.min() <= tol * max(1.0, abs(x).max()):
         return "none"
-    spread = lambda by: (x.groupby(rows[by]).max() - x.groupby(rows[by]).min()).max()
+    def spread(by):
+        return (x.groupby(rows[by]).max() - x.groupby(rows[by]).min()).max()
     scale = tol * max(1.0, abs(x).max())
     if spread(time) <= scale:
         return "year"

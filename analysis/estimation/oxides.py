@@ -127,7 +127,8 @@ def verdicts(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | No
             continue
         sample = oxide_sample(panel, oxides, oxide, deflator, spec).dropna(subset=["LNPRI", *REGRESSORS])
         verdict = identified_regressors(sample, REGRESSORS)
-        short = lambda v: v[len(NOT_IDENTIFIED):].strip(" ()") if v.startswith(NOT_IDENTIFIED) else v
+        def short(v):
+            return v[len(NOT_IDENTIFIED):].strip(" ()") if v.startswith(NOT_IDENTIFIED) else v
         rows.append({"column": COLUMNS[oxide], "N": len(sample),
                      **{term: short(verdict[term]) or "identified" for term in ("DID", "period", "treat")}})
     return pd.DataFrame(rows)

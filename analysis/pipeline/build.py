@@ -48,7 +48,7 @@ def book_chapters(project: Path = ROOT) -> list[str]:
 
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
-    return {"build_dir": str(opts.build), "panel_path": str(panel), "data_dir": str(DATA),
+    return {"build_dir": str(opts.build), "panel_path": str(panel),
             "seed": opts.seed, "n_placebo": opts.n_placebo,
             "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
 
@@ -115,6 +115,10 @@ def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Pat
         t0 = time.perf_counter()
         say(f"{tag} executing ...")
         execute_chapter(chapter, target, params)
+        # a chapter may write to a product it also reads (the audit saves its star audit to the estimates):
+        # record the key of the inputs as they are after the run, so an unchanged rebuild finds it fresh
+        reads = [products[name] for name in declared_inputs(chapter) if products[name].exists()]
+        key = digest([ROOT / chapter, *code_and_data, *reads], json.dumps(params, sort_keys=True))
         log.record(chapter, [ROOT / chapter, panel, *reads], [target], key=key)
         say(f"{tag} ok ({time.perf_counter() - t0:.1f} s)")
     return executed

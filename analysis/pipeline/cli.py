@@ -8,6 +8,7 @@ from pathlib import Path
 from analysis.core import config
 from analysis.core.errors import ReplicationError
 from analysis.data import build as build_data
+from analysis.data import exhibits
 from analysis.data.fetch import fetch_all
 from analysis.data.manifest import load_manifest
 from analysis.pipeline import build as pipeline
@@ -32,9 +33,13 @@ def main(argv=None) -> int:
     p = sub.add_parser("panel", parents=[common], help="fetch, verify and build the panel only")
     p.add_argument("--panel", type=Path, help="validate this panel CSV instead")
     sub.add_parser("verify", parents=[common], help="fetch and verify every declared raw input (sha256)")
+    sub.add_parser("exhibits", help="print README's exhibit -> program map from data/exhibits.yaml")
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "exhibits":
+            print(exhibits.readme_map(), end="")
+            return 0
         if args.command == "verify":
             paths = fetch_all(load_manifest(), use_url=not args.offline, mirror=args.mirror)
             for sid, path in paths.items():

@@ -23,12 +23,6 @@ def attr(identifier: str = "", classes: list[str] | None = None) -> list:
     return [identifier, list(classes or []), []]
 
 
-def header_parts(block: Node) -> tuple[int, list, list]:
-    """(level, attr, inlines) of a Header block."""
-    level, a, inlines = block["c"]
-    return level, a, inlines
-
-
 def iter_nodes(node) -> Iterator[Node]:
     """Every dict node under `node` (depth first, parents before children)."""
     if isinstance(node, dict):

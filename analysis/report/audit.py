@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.data import exhibits
 from analysis.data.oxide_inputs import label
 from analysis.display.regtable import fmt_number, paper_text
 from analysis.estimation.twfe import NOT_IDENTIFIED, stars
@@ -29,14 +30,10 @@ REASONS = {
                             "degrees of freedom)",
     "not computed": "the table's estimates are missing from this build (its chapter did not run)",
 }
-# table -> (the paper's title, the chapter that estimates it, the analysis function)
-MAP = {
-    "table2": ("Descriptive statistics", "@sec-data", "display.descriptives.describe"),
-    "table3": ("Baseline DID", "@sec-baseline", "estimation.specs.fit_table('table3')"),
-    "table4": ("Event study (parallel trends)", "@sec-event-study", "estimation.event_study.fit_paper_event_study"),
-    "table5": ("Robustness: other controls", "@sec-robustness", "estimation.specs.fit_table('table5')"),
-    "table6": ("Mechanisms", "@sec-mechanisms", "estimation.mechanisms.table6"),
-    "table7": ("Heterogeneity by oxide", "@sec-heterogeneity", "estimation.oxides.table7"),
+# table -> the paper's title; the chapter and function come from the exhibit registry (data/exhibits.yaml)
+TITLES = {
+    "table2": "Descriptive statistics", "table3": "Baseline DID", "table4": "Event study (parallel trends)",
+    "table5": "Robustness: other controls", "table6": "Mechanisms", "table7": "Heterogeneity by oxide",
 }
 MODEL_ROWS = {"Observations": "n", "R-squared": "r2"}
 
@@ -226,12 +223,21 @@ def display(audited: pd.DataFrame, table: str) -> pd.DataFrame:
                          "difference": diff, "reason": rows["reason"].to_numpy()})
 
 
+def made_where(table: str) -> tuple[str, str]:
+    """The chapter ('@sec-…') and the first function (with its spec) that make the paper's `table`."""
+    ex = exhibits.paper_exhibit(int(table.removeprefix("table")))
+    return f"@{ex.section}", ex.made_by[0] + (f"('{ex.spec}')" if ex.spec else "")
+
+
 def table_map(available: set[str]) -> pd.DataFrame:
     """Table -> the paper's title, chapter, analysis function, and whether its estimates are in the build."""
-    return pd.DataFrame([{"the paper's table": table_name(t), "content": title, "chapter": chapter,
-                          "function in analysis/": func,  # plain text: code font does not wrap in PDF tables
-                          "estimates saved": "yes" if t in available else "no"}
-                         for t, (title, chapter, func) in MAP.items()])
+    rows = []
+    for table, title in TITLES.items():
+        chapter, func = made_where(table)
+        rows.append({"the paper's table": table_name(table), "content": title, "chapter": chapter,
+                     "function in analysis/": func,  # plain text: code font does not wrap in PDF tables
+                     "estimates saved": "yes" if table in available else "no"})
+    return pd.DataFrame(rows)
 
 
 def table_counts(audited: pd.DataFrame, table: str) -> str:

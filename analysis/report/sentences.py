@@ -11,9 +11,10 @@ import math
 import pandas as pd
 from scipy import stats
 
+from analysis.data import exhibits
 from analysis.data.facts import source_label
 from analysis.data.paper import lookup
-from analysis.display.fact_tables import xref
+from analysis.display.fact_tables import tested_in, xref
 from analysis.estimation import estimates as estimates_store
 from analysis.report.verdicts import (
     ALPHA,
@@ -277,14 +278,17 @@ def finding_h4(est, reported, refs) -> dict:
                                                                f"p < {ALPHA:g}.")}
 
 
+# tables of the estimates store the sentences cite; their exhibits come from the registry (data/exhibits.yaml)
+CITED = ("table3", "table4", "table4_full", "table5", "placebo", "table6", "table7")
+
+
 def _refs(defined: set[str] | None) -> dict[str, str]:
-    wanted = {"table3": ("tbl-table3; tbl-table3-cont", "sec-baseline"), "table4": ("tbl-table4", "sec-event-paper"),
-              "table4_full": ("tbl-table4-full; fig-event-study", "sec-event-full"),
-              "pooled": ("sec-event-paper", "sec-event-study"),
-              "table5": ("tbl-table5; tbl-table5-cont", "sec-robustness"), "placebo": ("fig-placebo", "sec-robustness"),
-              "table6": ("tbl-table6", "sec-mechanisms"),
-              "table7": ("tbl-table7; tbl-table7-light; tbl-table7-heavy", "sec-heterogeneity")}
-    return {k: xref(p, f, defined) for k, (p, f) in wanted.items()}
+    """Estimates table -> cross-references to the exhibits that show it (the registry's records)."""
+    refs = {}
+    for table in CITED:
+        refs[table] = xref("; ".join(e.label for e in exhibits.for_estimates(table)), defined)
+    refs["pooled"] = refs["table4"]  # the paper's pooled reference is explained where its Table 4 is
+    return refs
 
 
 def findings(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None,
@@ -328,7 +332,7 @@ def conclusion_table(conclusions: pd.DataFrame, found: pd.DataFrame, defined: se
         "": conclusions["id"],
         "conclusion (seed 000 §六)": conclusions["summary_en"],
         "paper's evidence": conclusions["evidence_in_paper"],
-        "tested here in": [xref(t, s, defined) for t, s in zip(conclusions["tested_in"], conclusions["section"])],
+        "tested here in": [tested_in(c, defined) for c in conclusions["id"]],
         "verdict on public data": conclusions["id"].map(verdict),
     })
 

@@ -90,3 +90,57 @@ def se_convention(n: int, k: int, clusters: int, nested_fe: int) -> dict[str, fl
     theirs = g * (n - 1) / (n - (k - nested_fe))
     return {"n": n, "k_ours": k, "k_reghdfe_fixest": k - nested_fe, "factor_ours": ours,
             "factor_reghdfe_fixest": theirs, "se_ratio": float(np.sqrt(ours / theirs)), "df_t": clusters - 1}
+
+
+def paper_convention(check: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """The distribution that reproduces the most printed stars over all tables, and the cells it does not
+    reproduce (its exceptions, with the distributions that do reproduce them)."""
+    matches = {d: int((check[d] == check["printed"]).sum()) for d in DISTRIBUTIONS}
+    best = max(DISTRIBUTIONS, key=lambda d: (matches[d], -DISTRIBUTIONS.index(d)))
+    return best, check[check[best] != check["printed"]].reset_index(drop=True)
+
+
+def fewer_stars(check: pd.DataFrame, dist: str = "t(G-1)") -> pd.DataFrame:
+    """Starred cells that would carry fewer stars under `dist` than printed."""
+    starred = check[check["printed"] != ""]
+    return starred[starred[dist].str.len() < starred["printed"].str.len()].reset_index(drop=True)
+
+
+def se_conventions(panel: pd.DataFrame, results: dict, *, unit: str = "mineral", time: str = "year",
+                   term: str = "DID") -> pd.DataFrame:
+    """For each fitted column (`results`: column -> TwfeResult clustered by `unit`): N, K as we count it
+    (identified regressors, constant, unit and year dummies), K as reghdfe/fixest count it (unit
+    dummies nested in the unit clusters left out), our SE of `term` and the SE they would print on the
+    same model (ours / se_ratio), and the t(G − 1) p-value of each."""
+    rows = []
+    for column, res in results.items():
+        row = res.term(term)
+        sample = panel.loc[res.sample]
+        g, t = sample[unit].nunique(), sample[time].nunique()
+        k_reg = int(res.terms["identified"].astype(bool).sum()) - 1          # less the constant row
+        nested = (g - 1) if res.unit_fe else 0
+        k = k_reg + 1 + nested + ((t - 1) if res.year_fe else 0)
+        conv = se_convention(res.n, k, res.n_clusters, nested)
+        se_theirs = row["se"] / conv["se_ratio"]
+        rows.append({"column": column, "N": res.n, "K (ours)": k, "K (reghdfe, fixest)": conv["k_reghdfe_fixest"],
+                     "SE (ours)": row["se"], "SE (reghdfe, fixest)": se_theirs, "SE ratio": conv["se_ratio"],
+                     "df of t": res.df_inference, "p (ours)": row["p"],
+                     "p (reghdfe, fixest)": float(2 * stats.t.sf(abs(row["estimate"] / se_theirs), res.df_inference))})
+    return pd.DataFrame(rows)
+
+
+def tidy(check: pd.DataFrame, verdicts: pd.DataFrame, table: str = "star_audit") -> pd.DataFrame:
+    """Rows for the estimates file: per printed cell (column '<table> <column>', term) its t = coef/se in
+    estimate, with the printed stars and those of each distribution in the note; per table the number
+    of cells each distribution reproduces (column '<table>', term 'match <distribution>')."""
+    base = {"table": table, "outcome": "", "se": np.nan, "p": np.nan, "r2": np.nan, "clusters": np.nan,
+            "identified": True}
+    rows = []
+    for r in check.to_dict("records"):
+        stars_note = "; ".join(f"{d} '{r[d]}'" for d in DISTRIBUTIONS)
+        rows.append({**base, "column": f"{r['table']} {r['column']}", "term": r["term"], "estimate": r["t"],
+                     "n": r["n"], "df": r["df"], "note": f"t = coef/se as printed; printed '{r['printed']}'; {stars_note}"})
+    for v in verdicts.to_dict("records"):
+        rows += [{**base, "column": v["table"], "term": f"match {d}", "estimate": v[f"match {d}"], "n": v["cells"],
+                  "df": np.nan, "note": f"cells whose printed stars {d} reproduces"} for d in DISTRIBUTIONS]
+    return pd.DataFrame(rows)

@@ -23,6 +23,7 @@ whose floor is 1 / (number of such units).
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -137,9 +138,8 @@ def summary(curve: pd.DataFrame, paper_sign: float, level: float = 0.05) -> pd.D
                                                          (np.sign(est["estimate"]) == np.sign(paper_sign))).sum()),
                 f"valid p ≤ {level:g}": int((est["ri_p"] <= level).sum()),
                 "smallest attainable valid p": float(est["ri_floor"].min()) if len(est) else np.nan}
-    rows = {f"form: {f}": block(g) for f, g in curve.groupby("form", sort=False)}
-    rows["all"] = block(curve)
-    return pd.DataFrame(rows).T.rename_axis("subset").reset_index()
+    rows = [{"subset": f"form: {f}", **block(g)} for f, g in curve.groupby("form", sort=False)]
+    return pd.DataFrame([*rows, {"subset": "all", **block(curve)}])
 
 
 def tidy(curve: pd.DataFrame, table: str = "spec_curve", outcome: str = "LNPRI") -> pd.DataFrame:
@@ -156,3 +156,23 @@ def tidy(curve: pd.DataFrame, table: str = "spec_curve", outcome: str = "LNPRI")
         rows.append({**base, "term": "ri_p", "estimate": r.ri_p, "se": r.ri_floor, "p": r.ri_p,
                      "note": "exact randomization over the treated unit; se column = smallest attainable p"})
     return pd.DataFrame(rows)
+
+
+def panels(build_dir, panel: pd.DataFrame, outcome: str = "LNPRI") -> dict[str, pd.DataFrame]:
+    """The panel variants of the data step (`<build>/data/panel_variants.csv`, long, column `variant`;
+    the contract of the data layer), or only {'baseline': panel} when there are none or when their
+    `baseline` is not `panel` (e.g. the book runs on a user's panel): variants are used only if they
+    belong to the panel the book is about."""
+    path = Path(build_dir) / "data" / "panel_variants.csv"
+    if not path.is_file():
+        return {"baseline": panel}
+    long = pd.read_csv(path)
+    out = {str(v): g.drop(columns="variant").reset_index(drop=True) for v, g in long.groupby("variant", sort=False)}
+    base = out.get("baseline")
+    key = ["mineral", "year"]
+    if base is None or len(base) != len(panel) or not np.allclose(
+            base.sort_values(key)[outcome].to_numpy(float), panel.sort_values(key)[outcome].to_numpy(float),
+            equal_nan=True):
+        return {"baseline": panel}
+    out["baseline"] = panel
+    return out

@@ -59,6 +59,17 @@ def outcome_matrix(panel: pd.DataFrame, outcome: str, *, unit: str, time: str, t
     return wide.loc[order], len(order) - len(treated_units), t0
 
 
+def balanced(panel: pd.DataFrame, outcome: str, *, unit: str, time: str, treated: str) -> tuple[pd.DataFrame, dict]:
+    """The largest simple balanced sub-panel: periods where a treated unit's outcome is missing are
+    dropped, then control units with any missing outcome in the remaining periods. Returns the panel
+    and what was dropped ({'periods': [...], 'units': [...]})."""
+    treated_units = panel.loc[panel[treated] > 0, unit].unique()
+    gaps = panel[panel[unit].isin(treated_units) & panel[outcome].isna()][time].unique()
+    kept = panel[~panel[time].isin(gaps)]
+    holes = kept[kept[outcome].isna()][unit].unique()
+    return kept[~kept[unit].isin(holes)].copy(), {"periods": sorted(int(t) for t in gaps), "units": sorted(holes)}
+
+
 def _fw_step(A, x, b, eta):
     ax = A @ x
     half_grad = (ax - b) @ A + eta * x

@@ -32,12 +32,12 @@ def fit_readings(panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple
 
 
 def side_by_side(fits: dict[str, EventStudy], reported: pd.DataFrame | None = None) -> pd.DataFrame:
-    """term, year(s) each dummy covers under each reading, estimate and p of each reading, and the
+    """term, the relative years k each dummy covers under each reading, estimate and p of each reading, and the
     paper's printed coefficient (if `reported`, the rows of paper.reported('table4'))."""
     out = pd.DataFrame({"term": list(PAPER_TERMS)})
     for name, fit in fits.items():
         path = fit.path.set_index("term")
-        out[f"{name}: years"] = [path.loc[t, "label"] for t in PAPER_TERMS]
+        out[f"{name}: k"] = [path.loc[t, "label"] for t in PAPER_TERMS]
         out[f"{name}: estimate"] = [path.loc[t, "estimate"] for t in PAPER_TERMS]
         out[f"{name}: p"] = [path.loc[t, "p"] for t in PAPER_TERMS]
     if reported is not None:
