@@ -8,7 +8,7 @@ import pandas as pd
 from analysis.data import oxide_inputs, oxide_series, variants
 from analysis.data.checks import (
     inputs_table,
-    molybdenum_cr4_overlap,
+    cr4_overlaps,
     molybdenum_price_overlap,
 )
 from analysis.data.fetch import fetch
@@ -27,11 +27,11 @@ def panel_paths(build: Path) -> dict[str, Path]:
     d = Path(build) / "data"
     return {"panel": d / "panel.csv", "provenance": d / "panel_provenance.csv",
             "dictionary": d / "data_dictionary.csv", "inputs": d / "inputs.csv",
-            "overlap_mo_price": d / "overlap_molybdenum_price.csv", "overlap_mo_cr4": d / "overlap_molybdenum_cr4.csv",
+            "overlap_mo_price": d / "overlap_molybdenum_price.csv", "overlap_cr4": d / "overlap_cr4.csv",
             "oxide_series": d / "oxide_series.csv", "oxide_inputs": d / "oxide_inputs.csv",
             "oxide_splices": d / "oxide_splices.csv", "prnd_calibration": d / "prnd_calibration.csv",
             "panel_variants": d / variants.FILES["panels"], "variants": d / variants.FILES["table"]}
-PUBLIC_ONLY = ("inputs", "overlap_mo_price", "overlap_mo_cr4", "oxide_series", "oxide_inputs", "oxide_splices",
+PUBLIC_ONLY = ("inputs", "overlap_mo_price", "overlap_cr4", "oxide_series", "oxide_inputs", "oxide_splices",
                "prnd_calibration", "panel_variants", "variants")
 
 
@@ -70,7 +70,7 @@ def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = Tru
         for name, grp in panels.groupby("variant", sort=False):
             validate_panel(grp.drop(columns="variant").reset_index(drop=True), f"panel variant {name}", spec)
         extra = {"inputs": inputs_table(sources), "overlap_mo_price": molybdenum_price_overlap(sources, frames, spec),
-                 "overlap_mo_cr4": molybdenum_cr4_overlap(sources, frames),
+                 "overlap_cr4": cr4_overlaps(sources, frames),
                  "oxide_series": oxides.series, "oxide_inputs": oxide_inputs.public_series(sources, frames, spec),
                  "oxide_splices": oxide_series.splice_table(oxides), "prnd_calibration": oxide_series.prnd_table(oxides),
                  "panel_variants": panels, "variants": table}

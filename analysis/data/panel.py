@@ -76,6 +76,8 @@ class PanelSpec:
     deflate: bool = True
     #: "spliced": molybdenum 1999-2010 from USGS DS140 × the splice ratio; "imf_only": IMF LME years only
     molybdenum: str = "spliced"
+    #: "both": iron-ore CR4 from gross ore (1999-2012) and iron content (2018-2022); "gross_only": 1999-2012
+    iron_ore_cr4: str = "both"
 
 
 def to_annual(src: Source, frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,6 +111,16 @@ def production_of(src: Source, frame: pd.DataFrame, series: str, first: int, las
     if gap:
         raise DataError(src.id, f"production series '{series}' is missing year(s) {gap}")
     return rows
+
+
+def cr4_sources(mineral: str, spec: PanelSpec = PanelSpec()) -> list[tuple[str, str, int, int]]:
+    """CR4_SOURCES of `mineral` under `spec` (iron ore: only the gross-ore source when spec.iron_ore_cr4 == "gross_only")."""
+    parts = CR4_SOURCES[mineral]
+    if mineral == "iron_ore" and spec.iron_ore_cr4 == "gross_only":
+        return parts[:1]
+    if spec.iron_ore_cr4 not in ("both", "gross_only"):
+        raise ValueError(f"PanelSpec.iron_ore_cr4 must be 'both' or 'gross_only', not {spec.iron_ore_cr4!r}")
+    return parts
 
 
 def declared_series(sources: dict[str, Source], frames: dict[str, pd.DataFrame], sid: str, series: str,
@@ -160,7 +172,7 @@ def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
         origin = frame.set_index("year")["source"]
         lnpri = log_real_price(price, defl, spec.deflate)
         cr4_parts = []
-        for csid, cseries, first, last in CR4_SOURCES[mineral]:
+        for csid, cseries, first, last in cr4_sources(mineral, spec):
             prod = production_of(sources[csid], frames[csid], cseries, first, last)
             try:
                 part = concentration_ratio(prod).assign(source=csid)

@@ -9,6 +9,7 @@ on a missing series or on unparseable content.
 from __future__ import annotations
 
 import gzip
+import re
 import sqlite3
 import warnings
 from pathlib import Path
@@ -359,6 +360,42 @@ def usgs_myb_oxide_prices(src: Source, path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).dropna(subset=["value"]).astype({"value": float})
 
 
+def usgs_myb_production(src: Source, path: Path) -> pd.DataFrame:
+    """USGS Minerals Yearbook world mine production table (print layout, e.g. rare earths T8): a
+    'Country or locality' header row with years, one row per country (footnote letters such as 'e'
+    in the cell after a value), a 'Total' row; the unit is the '(Metric tons, ...)' line above."""
+    sheet = src.meta.get("sheet", "T8")
+    raw = _read_excel(src, path, sheet_name=sheet, header=None, dtype=object)
+    first = raw.iloc[:, 0].astype(str).str.strip()
+    unit_line = first[first.str.startswith("(")]
+    header = first[first.str.startswith("Country")]
+    if unit_line.empty or header.empty:
+        _fail(src, f"sheet {sheet}: no '(unit)' line or 'Country or locality' header row in column A", path)
+    h = header.index[0]
+    label = raw.iloc[h].astype(str).str.strip().str.extract(r"^(\d{4})(?:\.0)?$")[0]
+    years = {j: int(v) for j, v in label.dropna().items()}
+    if not years:
+        _fail(src, f"sheet {sheet}: no year columns in header row {h + 1}", path)
+    series = next(iter(src.series))
+    _check_unit(src, series, unit_line.iloc[0], path)
+    rows = []
+    for i in range(h + 1, len(raw)):
+        name = first[i]
+        if not name or name == "nan" or name[0].islower() or name[0].isdigit():
+            break  # the footnotes start ('eEstimated...', '1Table includes...')
+        country = re.sub(r"(?:e)?(?:\d+)?(?:,\s*\d+)*$", "", name).strip()  # 'Indiae, 4' -> 'India'
+        for j, year in years.items():
+            cell = raw.iloc[i, j]
+            value = pd.to_numeric(str(cell).replace(",", ""), errors="coerce") if str(cell).strip() != "--" else 0.0
+            if pd.isna(value) and pd.notna(cell) and str(cell).strip() not in ("", "nan"):
+                _fail(src, f"sheet {sheet}, row '{name}', column {year}: non-numeric value {cell!r}", path)
+            rows.append({"series": series, "year": year, "country": country, "quantity": value,
+                         "is_total": country == "Total"})
+    if not any(r["is_total"] for r in rows):
+        _fail(src, f"sheet {sheet}: no 'Total' row", path)
+    return pd.DataFrame(rows).dropna(subset=["quantity"])
+
+
 def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
     """USGS MCS data release (long CSV, cp1252): rows whose Statistics_detail contains each series key."""
     raw = _read_csv(src, path, encoding="cp1252", dtype=str)
@@ -378,7 +415,8 @@ def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
 
 READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_ds140_tsv, theler_prices, us_cpi, imf_weo, wdi_growth,
                                    global_epu, wui, bdi, bgs_ogc, bgs_extract, wmd, owid_metal, ei_coal,
-                                   china_oxide_daily, usgs_myb_oxide_prices, usgs_mcs_salient)}
+                                   china_oxide_daily, usgs_myb_oxide_prices, usgs_myb_production,
+                                   usgs_mcs_salient)}
 
 
 def read(src: Source, path: Path) -> pd.DataFrame:
