@@ -228,3 +228,75 @@ def test_data_step_builds_from_the_pinned_urls_without_a_mirror(tmp_path, pinned
     oxides = pd.read_csv(out["oxide_series"])
     assert {"Nd2O3", "CeO2", "La2O3", "PrNd", "Dy2O3", "Tb4O7"} <= set(oxides["oxide"])
     assert (oxides.loc[oxides["oxide"] == "PrNd"].query("year < 2021")["kind"] == "proxy").all()
+
+
+# ---------------------------------------------------------------- breaks, CR4 checks, MYB table 8
+
+def test_documented_breaks_load_and_a_bad_kind_names_file_and_column(tmp_path):
+    from analysis.data.breaks import BREAK_COLUMNS, known_breaks
+    frame = known_breaks()
+    assert len(frame) and frame["source"].str.len().gt(0).all()
+    bad = frame.assign(kind="vibe")
+    path = tmp_path / "breaks.csv"
+    bad[BREAK_COLUMNS].to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"breaks\.csv\): column 'kind': unknown value"):
+        known_breaks(path)
+
+
+def test_scan_finds_a_planted_jump_and_a_flat_run():
+    from analysis.data.breaks import scan
+    from analysis.data.panel import MINERALS
+    rows = []
+    for i, mineral in enumerate(MINERALS):
+        for year in YEARS:
+            price = 10.0 + i + 0.1 * (year - 1999)
+            if mineral == "coal" and year >= 2010:
+                price *= 1000.0                      # a change of unit inside the series
+            if mineral == "copper" and 2001 <= year <= 2004:
+                price = 7.0                          # a flat run
+            rows.append({"mineral": mineral, "year": year, "price_nominal": price, "LNPRI": np.log(price),
+                         "CR4": 0.5})
+    out = scan(pd.DataFrame(rows)).set_index("mineral")
+    assert out.loc["Coal", "largest LNPRI change"].endswith("(2010)")
+    assert out.loc["Copper", "flat price runs"] == "2001, 2002, 2003, 2004"
+    assert out.loc["Iron ore", "flat price runs"] == "none"
+
+
+def test_iron_ore_gross_only_drops_the_iron_content_source():
+    from analysis.data.panel import CR4_SOURCES, PanelSpec, cr4_sources
+    assert cr4_sources("iron_ore", PanelSpec()) == CR4_SOURCES["iron_ore"]
+    assert [s[0] for s in cr4_sources("iron_ore", PanelSpec(iron_ore_cr4="gross_only"))] == ["owid_metal_production"]
+    assert cr4_sources("coal", PanelSpec(iron_ore_cr4="gross_only")) == CR4_SOURCES["coal"]
+
+
+def myb_t8(path: Path, unit: str = "(Metric tons, rare-earth oxide equivalent)", china: str = "168000") -> Path:
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "T8"
+    rows = [["TABLE 8"], [unit], [], ["Country or locality2", 2021, None, 2022],
+            ["Australiae", 24000, None, 18000], ["Burmae", 34700, None, 12000], ["China3", china, None, 210000, "e"],
+            ["United States", 42400, "6", 42500], ["Thailande, 5", 8200, None, 7100], ["Total", 290000, "r", 297000],
+            ["eEstimated."]]
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_myb_production_reader_and_cr4_of_the_usgs_table(tmp_path):
+    from analysis.data.transform import concentration_ratio
+    frame = read(declared("usgs_myb2022_ree_production"), myb_t8(tmp_path / "t8.xlsx"))
+    assert set(frame["country"]) == {"Australia", "Burma", "China", "United States", "Thailand", "Total"}
+    cr = concentration_ratio(frame).set_index("year")["cr"]
+    assert cr[2021] == pytest.approx((168000 + 42400 + 34700 + 24000) / 290000)
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"unit": "(Kilograms, gross weight)"}, r"series 'rare earths \(MYB T8\)': unit printed in the file is"),
+    ({"china": "lots"}, r"row 'China3', column 2021: non-numeric value"),
+])
+def test_myb_production_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
+    with pytest.raises(DataError, match=r"input 'usgs_myb2022_ree_production' \(.*t8\.xlsx\): .*" + message) as err:
+        read(declared("usgs_myb2022_ree_production"), myb_t8(tmp_path / "t8.xlsx", **kw))
+    assert "\n" not in str(err.value)

@@ -20,24 +20,21 @@ from analysis.data.panel import PanelSpec, build_panel
 #: the oxides whose prices make the oxide-price index (the Pr-Nd proxy is left out: it is built from Nd)
 INDEX_OXIDES = ("Nd2O3", "CeO2", "La2O3", "Dy2O3", "Tb4O7")
 DIMENSIONS = ("price_concept", "molybdenum", "deflated", "cr4_source")
+BASELINE = {"variant": "baseline", "price_concept": "unit_value", "molybdenum": "spliced", "deflated": "yes",
+            "cr4_source": "default",
+            "description": "rare earths: USGS DS140 unit value; molybdenum: USGS DS140 1999-2010 spliced to IMF LME; "
+                           "prices deflated by US CPI-U (1999 = 1)"}
 VARIANTS = (
-    {"variant": "baseline", "price_concept": "unit_value", "molybdenum": "spliced", "deflated": "yes",
-     "cr4_source": "default",
-     "description": "rare earths: USGS DS140 unit value; molybdenum: USGS DS140 1999-2010 spliced to IMF LME; "
-                    "prices deflated by US CPI-U (1999 = 1)"},
-    {"variant": "oxide_index", "price_concept": "oxide_index", "molybdenum": "spliced", "deflated": "yes",
-     "cr4_source": "default",
+    BASELINE,
+    {**BASELINE, "variant": "oxide_index", "price_concept": "oxide_index",
      "description": "rare earths: chain-linked equal-weight geometric index of Nd2O3, CeO2, La2O3, Dy2O3 and "
                     "Tb4O7 prices (US$/kg); otherwise as baseline"},
-    {"variant": "molybdenum_imf_only", "price_concept": "unit_value", "molybdenum": "imf_only", "deflated": "yes",
-     "cr4_source": "default",
+    {**BASELINE, "variant": "molybdenum_imf_only", "molybdenum": "imf_only",
      "description": "molybdenum: IMF LME only (no price before 2011); otherwise as baseline"},
-    {"variant": "cr4_iron_ore_gross_only", "price_concept": "unit_value", "molybdenum": "spliced", "deflated": "yes",
-     "cr4_source": "iron_ore_gross_only",
+    {**BASELINE, "variant": "cr4_iron_ore_gross_only", "cr4_source": "iron_ore_gross_only",
      "description": "iron-ore CR4 only from gross ore (OWID, 1999-2012): the iron-content years 2018-2022 dropped; "
                     "otherwise as baseline"},
-    {"variant": "nominal", "price_concept": "unit_value", "molybdenum": "spliced", "deflated": "no",
-     "cr4_source": "default",
+    {**BASELINE, "variant": "nominal", "deflated": "no",
      "description": "LNPRI = ln nominal price (not deflated), as the paper's Table 2 range suggests it did; "
                     "otherwise as baseline"},
 )
