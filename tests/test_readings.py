@@ -1,10 +1,13 @@
 """The small readings the chapters' generated sentences use: each claim follows the numbers."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.data.build import panel_paths
+from analysis.display import estimation_tables
+from analysis.estimation.placebo import Placebo
 from analysis.estimation.simulate import simulate_panel
 from analysis.estimation.twfe import fit_twfe
 from analysis.report import readings
@@ -51,3 +54,63 @@ def test_public_panel_follows_the_data_step(tmp_path):
     inputs.parent.mkdir(parents=True)
     pd.DataFrame({"input": ["imf_pcps"]}).to_csv(inputs, index=False)
     assert readings.public_panel(tmp_path)
+
+
+def make_placebo(draws, true_estimate):
+    frame = pd.DataFrame({"estimate": draws, "se": 0.1, "p": 0.5, "n_fake_in_sample": 24})
+    return Placebo(draws=frame, true_estimate=true_estimate, true_p=0.01, n_fake=24, draw_from="all", seed=1)
+
+
+def test_placebo_readings_follow_the_draws():
+    draws = np.linspace(-0.2, 0.2, 100)
+    outlier = make_placebo(draws, -0.7)
+    assert readings.placebo_side(outlier) == "to the left of all of them"
+    assert readings.placebo_position(outlier) == "an outlier"
+    assert estimation_tables.placebo_p_text(outlier) == "< 1/100"
+    tail = make_placebo(draws, 0.199)  # two draws (±0.2) as extreme: p = 0.02
+    assert readings.placebo_position(tail) == "in the tail"
+    assert estimation_tables.placebo_p_text(tail) == "= 0.020"
+    assert readings.placebo_side(tail) == "to the right of 99% of them"
+    inside = make_placebo(draws, 0.05)
+    assert readings.placebo_position(inside) == "inside the placebo distribution"
+
+
+def test_centred_on_zero_within_two_standard_errors():
+    assert readings.centred_on_zero(-0.004, 0.1, 500)
+    assert not readings.centred_on_zero(0.05, 0.1, 500)
+
+
+def test_placebo_comparison_sets_ours_beside_the_paper():
+    table = estimation_tables.placebo_comparison(make_placebo(np.linspace(-0.2, 0.2, 100), -0.7))
+    rows = table.set_index("statistic")
+    assert rows.loc["draws", "ours"] == "100"
+    assert rows.loc["true DID (the paper's Table 3, column (2))", "ours"] == "-0.700"
+    assert rows.loc["randomization p: share with abs(placebo) ≥ abs(true)", "ours"] == "p < 1/100"
+    # the paper's values come from data/paper/reported_values.csv (its text: 500 draws of 24 rows)
+    assert rows.loc["draws", "paper"] == "500"
+
+
+def test_normalisation_table_names_the_paper_table_first():
+    ranges = pd.DataFrame([{"variable": "LNGDP", "column": "(3)", "lowest": -1.0, "highest": 2.0,
+                            "DID, every version": -0.7, "DID spread": 0.0, "paper prints": 1.1}])
+    table = estimation_tables.normalisation_table({"Table 3": ranges, "Table 5": ranges.assign(variable="GDPG")})
+    assert list(table.columns)[:3] == ["the paper's table", "column", "variable"]
+    assert list(table["the paper's table"]) == ["Table 3", "Table 5"]
+    assert "DID spread" not in table.columns
+
+
+def test_size_reading_against_the_nominal_level():
+    assert readings.size_reading(0.27, 2000) == "far too optimistic"
+    assert readings.size_reading(0.08, 2000) == "too optimistic"  # 0.05 + 2 se = 0.0598
+    assert readings.size_reading(0.055, 2000) == "about right"
+
+
+def test_gap_is_flat_relative_to_the_post_policy_gap():
+    assert readings.gap_is_flat([0.05, -0.1, 0.02], -0.67)
+    assert not readings.gap_is_flat([0.19, -0.57], -0.67)
+
+
+def test_rises_steadily():
+    assert readings.rises_steadily([0.166, 0.597, 1.102, 1.858])  # the paper's Table 4, current to post_3
+    assert not readings.rises_steadily([-0.80, -0.64, -0.08, -0.25])
+    assert not readings.rises_steadily([0.5])

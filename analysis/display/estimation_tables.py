@@ -1,12 +1,15 @@
-"""Display frames of estimation results: the event-study path, the in-space placebo, Table 7."""
+"""Display frames of estimation results: the event-study path, the placebo tests, the normalisation
+ranges of year-level controls, Table 7."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from analysis.data import paper
 from analysis.data.oxide_inputs import label
 from analysis.display.regtable import fmt_number, paper_table, regression_table
 from analysis.estimation.event_study import INF, POLICY_YEAR, EventStudy
+from analysis.estimation.placebo import Placebo
 from analysis.estimation.twfe import TwfeResult
 
 
@@ -25,7 +28,8 @@ def path_table(fit: EventStudy, policy_year: int = POLICY_YEAR) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, unit: str = "mineral") -> pd.DataFrame:
+def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
+                       unit: str = "mineral") -> pd.DataFrame:
     """Display frame of `unit_placebo`: numbers formatted, a unidentified unit shows its note."""
     rows = []
     for _, r in frame.iterrows():
@@ -35,6 +39,44 @@ def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None
                      "SE": fmt_number(r["se"]), "p": fmt_number(r["p"]),
                      "rank": str(int(r["rank"])) if ok else "", "permutation p": fmt_number(r["permutation p"])})
     return pd.DataFrame(rows)
+
+
+def placebo_p_text(result: Placebo) -> str:
+    """The two-sided randomization p-value as printed: '= 0.012', or '< 1/500' when none of the draws is
+    as extreme as the true coefficient (`placebo.randomization_p` has no +1 correction)."""
+    if round(result.randomization_p * len(result.draws)) == 0:
+        return f"< 1/{len(result.draws):,}"
+    return f"= {result.randomization_p:.3f}"
+
+
+def placebo_comparison(result: Placebo) -> pd.DataFrame:
+    """Our placebo distribution beside what the paper's text reports (data/paper/reported_values.csv):
+    draws, fake-treated rows, the true DID, the placebo coefficients' centre, spread and range, and the
+    randomization p-value."""
+    s = result.summary()
+
+    def reported(row: str, fmt: str) -> str:
+        return format(paper.reported_value("text", row, "value"), fmt)
+
+    rows = [("draws", f"{s['draws']:,}", reported("placebo_repetitions", ".0f")),
+            ("fake-treated rows drawn per draw", f"{result.n_fake}", reported("placebo_fake_treated_samples", ".0f")),
+            ("true DID (the paper's Table 3, column (2))", f"{result.true_estimate:.3f}",
+             reported("placebo_true_coef", ".3f")),
+            ("mean (sd) of placebo coefficients", f"{s['mean']:.3f} ({s['sd']:.3f})",
+             "mostly near 0, bell-shaped (text)"),
+            ("range of placebo coefficients", f"{s['min']:.3f} to {s['max']:.3f}", "all below the true value (text)"),
+            ("share of draws with own p < 0.10", f"{s['share_p_below_0.10']:.3f}", "not reported"),
+            ("share with placebo ≥ true", f"{s['share_above_true']:.3f}", "0 (text)"),
+            ("randomization p: share with abs(placebo) ≥ abs(true)", f"p {placebo_p_text(result)}", "not reported")]
+    return pd.DataFrame(rows, columns=["statistic", "ours", "paper"])
+
+
+def normalisation_table(ranges: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Display frame of `specs.normalisation_ranges` for several of the paper's tables, keyed by the
+    table's name ("Table 3 (表3)"): one row per year-level control, the paper's table first."""
+    frame = pd.concat([r.assign(**{"the paper's table": name}) for name, r in ranges.items()])
+    return frame[["the paper's table", "column", "variable", "lowest", "highest", "DID, every version",
+                  "paper prints"]]
 
 
 def table7_display(results: dict[str, TwfeResult], reported: pd.DataFrame, columns: list[str],
