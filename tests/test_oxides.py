@@ -73,7 +73,7 @@ def test_deflation_uses_the_panel_deflator(panel):
 def test_implied_deflator_none_without_prices_and_error_when_inconsistent(panel):
     assert oxides.implied_deflator(panel) is None
     bad = panel.assign(price_nominal=np.exp(panel["LNPRI"]) * (1 + 0.1 * (panel["mineral"] == "coal")))
-    with pytest.raises(ValueError, match="different deflators"):
+    with pytest.raises(DataError, match="'price_nominal'.*different deflators"):
         oxides.implied_deflator(bad)
 
 

@@ -38,10 +38,10 @@ def splice_display(splices: pd.DataFrame) -> pd.DataFrame:
 
 def mo_splice_display(overlap: pd.DataFrame) -> pd.DataFrame:
     """The molybdenum splice's overlap (overlap_molybdenum_price.csv) with formatted numbers."""
-    return pd.DataFrame({"year": overlap["year"].astype(int).astype(str),
-                         "IMF LME ($/kg)": overlap["IMF LME ($/kg)"].map("{:.2f}".format),
-                         "USGS DS140 ($/kg)": overlap["USGS DS140 ($/kg)"].map("{:.2f}".format),
-                         "DS140 × ratio ($/kg)": overlap["DS140 x ratio ($/kg)"].map("{:.2f}".format),
+    return pd.DataFrame({"year": overlap["year"].astype(int).astype(str),  # \$: not TeX math in Markdown
+                         "IMF LME (US\\$/kg)": overlap["IMF LME ($/kg)"].map("{:.2f}".format),
+                         "USGS DS140 (US\\$/kg)": overlap["USGS DS140 ($/kg)"].map("{:.2f}".format),
+                         "DS140 × ratio (US\\$/kg)": overlap["DS140 x ratio ($/kg)"].map("{:.2f}".format),
                          "ln(IMF / DS140 × ratio)": overlap["log_gap"].map("{:+.3f}".format)})
 
 

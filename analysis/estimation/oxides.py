@@ -19,6 +19,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from analysis.core.errors import DataError
 from analysis.data.oxide_inputs import COLUMNS, OXIDES, label, window
 from analysis.data.oxide_series import FLAT_RUN, flat_years
 from analysis.data.panel import PanelSpec
@@ -40,8 +41,9 @@ TERMS = ["DID", "period", "treat", "CR4", "LNGDP", "EPU", "Constant"]  # display
 def implied_deflator(panel: pd.DataFrame, tol: float = 1e-9) -> pd.Series | None:
     """The deflator behind LNPRI, by year: price_nominal / exp(LNPRI) (1 if the panel is undeflated).
 
-    None when the panel has no `price_nominal` (a user panel); raises ValueError if minerals imply
-    different deflators in a year (then LNPRI is not a common-deflator log price).
+    None when the panel has no `price_nominal` (a user panel without it); raises DataError naming the
+    columns if minerals imply different deflators in a year (then LNPRI and price_nominal do not state
+    prices the same way: LNPRI must be ln(price_nominal / a deflator common to all minerals)).
     """
     if "price_nominal" not in panel.columns:
         return None
@@ -51,7 +53,8 @@ def implied_deflator(panel: pd.DataFrame, tol: float = 1e-9) -> pd.Series | None
     d = rows["price_nominal"] / np.exp(rows["LNPRI"])
     spread = d.groupby(rows["year"]).agg(lambda v: v.max() / v.min() - 1)
     if (spread > tol).any():
-        raise ValueError(f"LNPRI implies different deflators across minerals in year(s) {list(spread[spread > tol].index)}")
+        raise DataError("panel", "columns 'LNPRI', 'price_nominal': price_nominal / exp(LNPRI) implies different "
+                                 f"deflators across minerals in year(s) {list(spread[spread > tol].index)[:5]}")
     return d.groupby(rows["year"]).mean()
 
 
