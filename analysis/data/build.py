@@ -35,11 +35,12 @@ PUBLIC_ONLY = ("inputs", "overlap_mo_price", "overlap_cr4", "oxide_series", "oxi
                "prnd_calibration", "panel_variants", "variants")
 
 
-def load_frames(use_url: bool = True, mirror: Path | None = None,
+def load_frames(use_url: bool = True, mirror: Path | None = None, progress=None,
                 manifest: Path = MANIFEST) -> tuple[dict, dict, dict]:
-    """Fetch, verify and parse every declared input of `manifest`: (sources, frames, local paths)."""
+    """Fetch, verify and parse every declared input of `manifest`: (sources, frames, local paths);
+    `progress` gets one line per input saying where it came from."""
     sources = load_manifest(manifest)
-    paths = {sid: fetch(src, use_url=use_url, mirror=mirror) for sid, src in sources.items()}
+    paths = {sid: fetch(src, use_url=use_url, mirror=mirror, progress=progress) for sid, src in sources.items()}
     frames = {sid: validate_parsed(sid, sources[sid].meta.get("parsed_schema", ""), read(sources[sid], path), path)
               for sid, path in paths.items()}
     return sources, frames, paths
@@ -47,7 +48,7 @@ def load_frames(use_url: bool = True, mirror: Path | None = None,
 
 def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = True,
                 mirror: Path | None = None, spec: PanelSpec = PanelSpec(),
-                manifest: Path = MANIFEST) -> tuple[dict[str, Path], list[Path]]:
+                progress=None, manifest: Path = MANIFEST) -> tuple[dict[str, Path], list[Path]]:
     """Build (or load the user's) panel, validate it, write panel, provenance and dictionary.
 
     Returns (written paths, input paths). Files are written only after validation succeeds,
@@ -61,7 +62,7 @@ def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = Tru
                                                         CR4=f"user panel {Path(user_panel).name}")
         inputs = [Path(user_panel)]
     else:
-        sources, frames, paths = load_frames(use_url=use_url, mirror=mirror, manifest=manifest)
+        sources, frames, paths = load_frames(use_url=use_url, mirror=mirror, progress=progress, manifest=manifest)
         panel, provenance = build_panel(sources, frames, spec)
         panel = validate_panel(panel, "built panel", spec)
         inputs = [Path(manifest), *paths.values()]
