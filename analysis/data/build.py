@@ -36,10 +36,10 @@ PUBLIC_ONLY = ("inputs", "overlap_mo_price", "overlap_cr4", "oxide_series", "oxi
 
 
 def load_frames(use_url: bool = True, mirror: Path | None = None, progress=None,
-                manifest: Path = MANIFEST) -> tuple[dict, dict, dict]:
-    """Fetch, verify and parse every declared input of `manifest`: (sources, frames, local paths);
-    `progress` gets one line per input saying where it came from."""
-    sources = load_manifest(manifest)
+                manifest: Path | None = None) -> tuple[dict, dict, dict]:
+    """Fetch, verify and parse every declared input of `manifest` (default data/sources.yaml): (sources,
+    frames, local paths); `progress` gets one line per input saying where it came from."""
+    sources = load_manifest(manifest) if manifest else load_manifest()
     paths = {sid: fetch(src, use_url=use_url, mirror=mirror, progress=progress) for sid, src in sources.items()}
     frames = {sid: validate_parsed(sid, sources[sid].meta.get("parsed_schema", ""), read(sources[sid], path), path)
               for sid, path in paths.items()}
@@ -48,7 +48,7 @@ def load_frames(use_url: bool = True, mirror: Path | None = None, progress=None,
 
 def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = True,
                 mirror: Path | None = None, spec: PanelSpec = PanelSpec(),
-                progress=None, manifest: Path = MANIFEST) -> tuple[dict[str, Path], list[Path]]:
+                progress=None, manifest: Path | None = None) -> tuple[dict[str, Path], list[Path]]:
     """Build (or load the user's) panel, validate it, write panel, provenance and dictionary.
 
     Returns (written paths, input paths). Files are written only after validation succeeds,
@@ -65,7 +65,7 @@ def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = Tru
         sources, frames, paths = load_frames(use_url=use_url, mirror=mirror, progress=progress, manifest=manifest)
         panel, provenance = build_panel(sources, frames, spec)
         panel = validate_panel(panel, "built panel", spec)
-        inputs = [Path(manifest), *paths.values()]
+        inputs = [Path(manifest or MANIFEST), *paths.values()]
         oxides = oxide_series.public_build(sources, frames, spec)
         panels, table = variants.build_variants(sources, frames, oxides, spec)
         for name, grp in panels.groupby("variant", sort=False):
