@@ -1,7 +1,10 @@
 """The star audit: stars under the normal, t(G−1) and t(N−K) on constructed cells whose answer is known."""
+import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.estimation.simulate import simulate_panel
+from analysis.estimation.twfe import fe_matrix, fit_twfe
 from analysis.report import star_audit
 
 
@@ -47,8 +50,6 @@ def test_se_convention_against_reghdfe():
 
 
 def test_se_conventions_count_k_as_the_design_rank():
-    import numpy as np
-    from analysis.estimation.twfe import fe_matrix, fit_twfe, simulate_panel
     panel = simulate_panel(n_units=5, effect=0.5, noise=0.1, seed=4)
     results = {"fe": fit_twfe(panel, "y", ["DID", "X"]), "ols": fit_twfe(panel, "y", ["DID"], unit_fe=False, year_fe=False)}
     conv = star_audit.se_conventions(panel, results).set_index("column")
