@@ -41,12 +41,13 @@ def test_curve_contains_baseline_and_reproduces_it(panel, spec_curve):
     assert spec_curve["estimate"].is_monotonic_increasing
 
 
-def test_randomization_equals_enumeration(panel):
-    est = {u: fit_twfe(panel.assign(D=((panel["mineral"] == u) & (panel["year"] >= 2006)).astype(float)),
-                       "LNPRI", ["D"]).term("D")["estimate"] for u in panel["mineral"].unique()}
-    brute = np.mean([abs(v) >= abs(est["u00"]) for v in est.values()])
-    p, floor = curve.randomization(panel, "LNPRI", (), 2006)
-    assert p == pytest.approx(brute) and floor == pytest.approx(0.2)
+def test_randomization_equals_enumeration(panel, spec_curve):
+    for covs, name in (([], "DID only"), (["CR4"], "DID + CR4")):
+        est = {u: fit_twfe(panel.assign(D=((panel["mineral"] == u) & (panel["year"] >= 2006)).astype(float)),
+                           "LNPRI", ["D", *covs]).term("D")["estimate"] for u in panel["mineral"].unique()}
+        brute = np.mean([abs(v) >= abs(est["u00"]) for v in est.values()])
+        row = spec_curve[spec_curve["spec"] == f"baseline | full | all | {name} | log"].iloc[0]
+        assert row["ri_p"] == pytest.approx(brute) and row["ri_floor"] == pytest.approx(0.2)
 
 
 def test_level_form_is_one_on_average_before_the_policy(panel):

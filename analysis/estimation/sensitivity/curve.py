@@ -17,8 +17,8 @@ the year effects — in logs it cannot change the DID; it matters only for the l
 
 Each specification is fitted with `fit_did` (the same OLS and CR1 / t(G − 1) as `twfe.fit_twfe`,
 written with numpy for speed; `tests/test_curve.py` checks the baseline against `fit_twfe`) and
-gets a valid p: exact randomization over which unit is treated (every unit with a pre-period in turn),
-whose floor is 1 / (number of such units).
+gets a valid p: exact randomization over which unit is treated (`dates.randomization_p`, i.e. the
+inference package's `unit_randomization`), whose floor is 1 / (number of units with a pre-period).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.core import config
+from analysis.estimation.sensitivity.dates import randomization_p
 from analysis.estimation.twfe import RANK_TOL, fe_matrix
 
 DIMENSIONS = ("variant", "window", "controls", "covariates", "form")
@@ -65,20 +66,6 @@ def fit_did(sample: pd.DataFrame, outcome: str, covariates: tuple[str, ...] = ()
     se = float(np.sqrt(var))
     p = float(2 * stats.t.sf(abs(b[0] / se), g - 1))
     return {"estimate": float(b[0]), "se": se, "p": p, "n": n, "clusters": g}
-
-
-def randomization(sample: pd.DataFrame, outcome: str, covariates: tuple[str, ...], policy_year: int, *,
-                  unit: str = "mineral", time: str = "year", treat: str = "treat") -> tuple[float, float]:
-    """Exact randomization p over which unit is treated from `policy_year`, and its floor."""
-    treated = sample.loc[sample[treat] == 1, unit].unique()
-    est = {}
-    for u in sample[unit].unique():
-        fake = sample.assign(_D=((sample[unit] == u) & (sample[time] >= policy_year)).astype(float))
-        est[u] = fit_did(fake, outcome, covariates, treat_col="_D", unit=unit, time=time)["estimate"]
-    est = pd.Series(est).dropna()
-    if len(treated) != 1 or treated[0] not in est.index:
-        return np.nan, np.nan
-    return float((est.abs() >= abs(est[treated[0]]) - 1e-12).mean()), 1.0 / len(est)
 
 
 def level_form(panel: pd.DataFrame, policy_year: int, outcome: str = "LNPRI", unit: str = "mineral",
@@ -117,7 +104,7 @@ def run(variants: dict[str, pd.DataFrame], windows: dict[str, int | None], *, po
             y = "_level"
         covs = COVARIATES[spec.covariates]
         fit = fit_did(data, y, covs, unit=unit, time=time)
-        ri_p, floor = randomization(data, y, covs, policy_year, unit=unit, time=time)
+        ri_p, floor = randomization_p(data, policy_year, y, covs, unit=unit, time=time)
         rows.append({**spec._asdict(), **fit, "ri_p": ri_p, "ri_floor": floor})
     out = pd.DataFrame(rows)
     out["baseline"] = np.logical_and.reduce([out[d] == v for d, v in BASELINE.items()])

@@ -18,7 +18,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from analysis.estimation.placebo import unit_placebo
+from analysis.estimation.inference.assignment import Model
+from analysis.estimation.inference.design import estimation_sample, outcome_matrix
+from analysis.estimation.inference.randomization import unit_randomization
 from analysis.estimation.twfe import fit_twfe
 
 DATE_EVENTS = {"E04": "mining quota (the paper's date)",
@@ -43,20 +45,24 @@ def with_date(panel: pd.DataFrame, year: int, *, treat: str = "treat", time: str
     return panel.assign(post=post, DID=panel[treat] * post)
 
 
-def randomization_p(panel: pd.DataFrame, year: int, outcome: str = "LNPRI", *, unit: str = "mineral",
-                    time: str = "year") -> tuple[float, float]:
-    """Hook for the exact randomization test over which unit is treated: (p, smallest attainable p).
+def randomization_p(panel: pd.DataFrame, year: int, outcome: str = "LNPRI", covariates: tuple[str, ...] = (), *,
+                    unit: str = "mineral", time: str = "year", treat: str = "treat") -> tuple[float, float]:
+    """Exact randomization over which unit is treated from `year`: (p, smallest attainable p).
 
-    Every unit in turn is treated from `year`; p = share of units whose |DID| ≥ the treated unit's.
-    Uses `placebo.unit_placebo` (the in-space placebo of chapter 06), which enumerates all G
-    assignments; a unit without a pre-period has no estimate and is left out of the count.
+    The test is `inference.randomization.unit_randomization` (every unit with an identified assignment
+    treated in turn, all enumerated; a unit with no observed year before `year` has none and is not
+    counted). (nan, nan) when the treated unit itself has no identified assignment.
     """
-    treated = panel.loc[panel["treat"] == 1, unit].unique()
+    treated = panel.loc[panel[treat] == 1, unit].unique()
     if len(treated) != 1:
         raise ValueError(f"randomization over units needs exactly one treated {unit}, got {list(treated)}")
-    table = unit_placebo(panel, outcome, unit=unit, time=time, policy_year=year).set_index(unit)
-    n = int(table["estimate"].notna().sum())
-    return float(table.loc[treated[0], "permutation p"]), (1.0 / n if n else np.nan)
+    model = Model(outcome=outcome, others=tuple(covariates), unit=unit, time=time, cluster=unit)
+    sample = estimation_sample(panel, outcome, model.regressors)
+    try:
+        test = unit_randomization(sample, model, treated[0], year)
+    except ValueError:
+        return np.nan, np.nan
+    return float(test.pvalues(outcome_matrix(sample, outcome))[0]), float(test.floor)
 
 
 def fit_dates(panel: pd.DataFrame, dates: pd.DataFrame, outcome: str = "LNPRI",
