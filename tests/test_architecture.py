@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ORDER = ["core", "data", "estimation", "display", "report", "pipeline"]
 # layer -> extra packages it may import besides the layers below it
 EXTRA = {"report": {"render"}, "pipeline": {"render"}, "render": set()}
-LAZY_OK = {"pypandoc", "typst", "quarto"}  # optional heavy tools, imported where used
+LAZY_OK = {"pypandoc", "typst", "quarto", "pooch"}  # optional heavy tools, imported where used
+# The pipeline imports its heavy steps where they run: a build with nothing to do must not pay
+# seconds of imports (pandas, nbformat's jsonschema, papermill) before it says so (issue 13).
+LAZY_LAYERS = {"pipeline"}
 
 
 def layer_of(module: str) -> str | None:
@@ -71,7 +74,7 @@ def violations(root: Path) -> list[str]:
             if not targets:
                 continue
             where = f"{path.relative_to(root)}:{node.lineno}"
-            if id(node) not in top and not any(t.split(".")[0] in LAZY_OK or "quarto" in t for t in targets):
+            if id(node) not in top and src_layer not in LAZY_LAYERS and not any(t.split(".")[0] in LAZY_OK or "quarto" in t for t in targets):
                 found.append(f"{where}: function-local import of {', '.join(targets)}")
             if src_layer is None:
                 continue

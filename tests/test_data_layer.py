@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from synthetic import user_panel
 
-from analysis.core.errors import DataError
+from analysis.core.errors import DataError, ReplicationError
 from analysis.core.paths import mirror_dir
 from analysis.data.fetch import fetch, sha256_of
 from analysis.data.manifest import MANIFEST, Source, load_manifest
@@ -197,7 +197,7 @@ def test_url_serving_other_bytes_falls_back_to_mirror(tmp_path, http_server):
     src, mirror = toy_source(tmp_path, url=f"{base}/toy.csv")
     path = fetch(src, mirror=mirror, cache=tmp_path / "cache", use_url=True, timeout=5)
     assert path.read_bytes() == PAYLOAD
-    with pytest.raises(DataError, match=r"(?s)url http://127\.0\.0\.1.*mirror: missing"):
+    with pytest.raises(DataError, match=r"(?s)mirror: missing.*url http://127\.0\.0\.1"):
         fetch(src, mirror=tmp_path / "nowhere", cache=tmp_path / "cache2", use_url=True, timeout=5)
 
 
@@ -238,16 +238,16 @@ def test_valid_user_panel_gets_design_columns(tmp_path):
 
 
 @pytest.mark.parametrize("mutate,message", [
-    (lambda f: f.drop(columns="CR4"), r"missing required column\(s\) \['CR4'\]"),
+    (lambda f: f.drop(columns="CR4"), r"missing required column\(s\) CR4"),
     (lambda f: f.assign(CR4=np.where(f.index == 3, 1.7, f["CR4"])), r"column 'CR4'"),
     (lambda f: f.assign(EPU=-1.0), r"column 'EPU'"),
-    (lambda f: pd.concat([f, f.iloc[[0]]]), r"one row per mineral-year|unique"),
-    (lambda f: f.assign(DID=0), r"column 'DID' disagrees"),
+    (lambda f: pd.concat([f, f.iloc[[0]]]), r"rare_earths 1999 appears more than once \(rows 2, 122\)"),
+    (lambda f: f.assign(DID=0), r"row 9, column 'DID', value '0': disagrees with the design"),
 ])
 def test_bad_user_panel_names_file_and_column(tmp_path, mutate, message):
     path = tmp_path / "mine.csv"
     mutate(user_panel()).to_csv(path, index=False)
-    with pytest.raises(DataError, match=message) as err:
+    with pytest.raises(ReplicationError, match=message) as err:
         load_user_panel(path)
     assert "mine.csv" in str(err.value)
 

@@ -2,6 +2,7 @@
 the content cache, a user-supplied panel, and failures that exit non-zero and leave the old book intact."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from synthetic import user_panel
 
 from analysis.core.paths import ROOT
 from analysis.pipeline import build as pipeline
+from analysis.pipeline.publish import MARKER
 
 pytestmark = pytest.mark.e2e
 CHAPTERS = yaml.safe_load((ROOT / "_quarto.yml").read_text())["book"]["chapters"]
@@ -84,7 +86,37 @@ def test_second_build_reuses_every_chapter(built):
     tmp, _ = built
     proc = run_build(tmp, "--html-only")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.count("unchanged, cached") == sum(c.endswith(".ipynb") for c in CHAPTERS)
+    assert len(re.findall(r"\] chapters/\S+ unchanged, cached", proc.stdout)) == sum(c.endswith(".ipynb") for c in CHAPTERS)
+
+
+def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
+    return {f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob(pattern)) if f.is_file() and not f.name.startswith(".")}
+
+
+def test_outputs_are_byte_identical_when_built_again(built, tmp_path, monkeypatch):
+    """Panel, estimates, executed notebook, every HTML page, figure and the PDF: the same bytes again."""
+    from analysis.data import build as build_data
+    from analysis.render.book import render_project
+
+    tmp, _ = built
+    monkeypatch.setenv("REDID_CACHE", str(tmp / "build" / "raw"))  # the verified inputs of the first build
+    again, _ = build_data.write_panel(tmp_path / "build", use_url=False)
+    first = build_data.panel_paths(tmp / "build")
+    for key in ("panel", "provenance", "dictionary"):
+        assert again[key].read_bytes() == first[key].read_bytes(), key
+    executed = tmp / "build" / "executed" / "chapters" / "04-baseline.ipynb"
+    before = {"nb": executed.read_bytes(), **digests(tmp / "build" / "estimates")}
+    proc = run_build(tmp, "--html-only", "--chapter", "04")
+    assert proc.returncode == 0 and "04-baseline.ipynb executing" in proc.stdout, proc.stderr
+    assert {"nb": executed.read_bytes(), **digests(tmp / "build" / "estimates")} == before
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", pipeline.source_date_epoch(ROOT))
+    monkeypatch.delenv("REDID_RENDER_CACHE", raising=False)  # no memo: pandoc and typst run again
+    notebooks = {c: tmp / "build" / "executed" / c for c in CHAPTERS if c.endswith(".ipynb")}
+    render_project(ROOT, notebooks, tmp_path / "book")
+    published = digests(tmp / "book")
+    assert "book.pdf" in published and any(name.startswith("figures/") for name in published)
+    assert digests(tmp_path / "book") == published
 
 
 def test_chapters_declaring_estimates_rerun_when_an_estimate_changes(built):
@@ -108,7 +140,7 @@ def test_bad_user_panel_fails_cleanly_and_keeps_the_old_book(built, tmp_path):
     user_panel().drop(columns="EPU").to_csv(bad, index=False)
     proc = run_build(tmp, "--panel", str(bad))
     assert proc.returncode == 1
-    assert "their_panel.csv" in proc.stdout + proc.stderr and "EPU" in proc.stdout + proc.stderr
+    assert "their_panel.csv" in proc.stderr and "EPU" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert (tmp / "book" / "03-data.html").read_bytes() == before
 
@@ -135,12 +167,13 @@ def test_failing_chapter_names_chapter_and_cell_and_keeps_the_old_book(tmp_path,
     out = tmp_path / "book"
     out.mkdir()
     (out / "index.html").write_text("previous book")
+    (out / MARKER).write_text("a book this build published")
     monkeypatch.setattr(pipeline, "ROOT", project)
     monkeypatch.setattr(pipeline, "book_chapters", lambda *a: ["chapters/99-broken.ipynb"])
     opts = pipeline.BuildOptions(build=tmp_path / "build", out=out, user_panel=panel, use_url=False)
     assert pipeline.build(opts) == 1
     assert (out / "index.html").read_text() == "previous book"
     assert not list(tmp_path.glob("book.tmp-*"))
-    printed = capsys.readouterr().out
+    printed = capsys.readouterr().err
     assert re.search(r"chapter chapters/99-broken\.ipynb, cell 2: ValueError: planted failure", printed), printed
 

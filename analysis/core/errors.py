@@ -23,3 +23,12 @@ class ChapterError(ReplicationError):
         self.cell = cell
         at = f", cell {cell}" if cell is not None else ""
         super().__init__(f"chapter {chapter}{at}: {message}")
+
+
+class FileProblems(ReplicationError):
+    """Every problem found in one user file, one line each (file, row, column, value)."""
+
+    def __init__(self, what: str, lines: list[str]):
+        self.what = what
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))

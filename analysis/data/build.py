@@ -31,17 +31,19 @@ def panel_paths(build: Path) -> dict[str, Path]:
             "oxide_series": d / "oxide_series.csv"}
 
 
-def load_frames(use_url: bool = True, mirror: Path | None = None) -> tuple[dict, dict, dict]:
-    """Fetch, verify and parse every declared input: (sources, frames, local paths)."""
+def load_frames(use_url: bool = True, mirror: Path | None = None, progress=None) -> tuple[dict, dict, dict]:
+    """Fetch, verify and parse every declared input: (sources, frames, local paths); `progress` gets
+    one line per input saying where it came from."""
     sources = load_manifest()
-    paths = {sid: fetch(src, use_url=use_url, mirror=mirror) for sid, src in sources.items()}
+    paths = {sid: fetch(src, use_url=use_url, mirror=mirror, progress=progress) for sid, src in sources.items()}
     frames = {sid: validate_parsed(sid, sources[sid].meta.get("parsed_schema", ""), read(sources[sid], path), path)
               for sid, path in paths.items()}
     return sources, frames, paths
 
 
 def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = True,
-                mirror: Path | None = None, spec: PanelSpec = PanelSpec()) -> tuple[dict[str, Path], list[Path]]:
+                mirror: Path | None = None, spec: PanelSpec = PanelSpec(),
+                progress=None) -> tuple[dict[str, Path], list[Path]]:
     """Build (or load the user's) panel, validate it, write panel, provenance and dictionary.
 
     Returns (written paths, input paths). Files are written only after validation succeeds,
@@ -55,7 +57,7 @@ def write_panel(build: Path, user_panel: Path | None = None, use_url: bool = Tru
                                                         CR4=f"user panel {Path(user_panel).name}")
         inputs = [Path(user_panel)]
     else:
-        sources, frames, paths = load_frames(use_url=use_url, mirror=mirror)
+        sources, frames, paths = load_frames(use_url=use_url, mirror=mirror, progress=progress)
         panel, provenance = build_panel(sources, frames, spec)
         panel = validate_panel(panel, "built panel", spec)
         inputs = [MANIFEST, *paths.values()]

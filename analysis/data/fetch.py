@@ -1,8 +1,9 @@
 """Obtain a declared raw input as a verified local file.
 
-Order: the verified cache, then the pinned URL (a pooch download checked against the sha256),
-then the offline mirror (copied into the cache after the same check). Every location that fails
-is reported, so a user sees why each one was refused.
+Order, offline first: the verified cache, then the offline mirror (copied into the cache after
+the sha256 check), and only for an input neither holds the pinned URL (a pooch download checked
+against the sha256, with a short connect timeout). Every location that fails is reported, so a
+user sees why each one was refused.
 """
 from __future__ import annotations
 
@@ -10,13 +11,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import pooch
-
 from analysis.core.errors import DataError
 from analysis.core.paths import cache_dir, mirror_dir
 from analysis.data.manifest import Source
-
-pooch.get_logger().setLevel("WARNING")
 
 
 def sha256_of(path: Path) -> str:
@@ -27,7 +24,14 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _from_url(src: Source, cache: Path, timeout: float) -> Path:
+CONNECT_TIMEOUT = 5.0  # seconds to reach a host; a proxy that never answers fails fast
+READ_TIMEOUT = 60.0
+
+
+def _from_url(src: Source, cache: Path, timeout) -> Path:
+    import pooch  # imported here: a build whose inputs are all cached never pays for it
+
+    pooch.get_logger().setLevel("WARNING")
     downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=False)
     path = pooch.retrieve(src.url, known_hash=f"sha256:{src.sha256}", fname=src.file,
                           path=cache, downloader=downloader)
@@ -52,28 +56,36 @@ def _from_mirror(src: Source, mirror: Path, cache: Path) -> Path:
 
 
 def fetch(src: Source, *, mirror: Path | None = None, cache: Path | None = None,
-          use_url: bool = True, timeout: float = 20.0) -> Path:
-    """Return a local path whose bytes match the manifest's sha256, or raise DataError."""
+          use_url: bool = True, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), progress=None) -> Path:
+    """Return a local path whose bytes match the manifest's sha256, or raise DataError.
+    `progress`, if given, is called with one line saying where the input came from."""
     cache = Path(cache or cache_dir())
     mirror = Path(mirror or mirror_dir())
+    report = progress or (lambda line: None)
     cached = cache / src.file
     if cached.is_file() and sha256_of(cached) == src.sha256:
+        report(f"[data] {src.id}: verified cache")
         return cached
     failures = []
+    try:
+        path = _from_mirror(src, mirror, cache)
+        report(f"[data] {src.id}: offline mirror, verified")
+        return path
+    except (OSError, ValueError) as exc:
+        failures.append(f"mirror: {exc}")
     if use_url and src.url:
+        report(f"[data] {src.id}: downloading {src.url} ...")
         try:
             return _from_url(src, cache, timeout)
         except Exception as exc:  # network errors, HTTP errors, pooch's hash mismatch
             failures.append(f"url {src.url}: {type(exc).__name__}: {exc}")
     elif not src.url:
         failures.append("url: none declared (mirror-only input)")
-    try:
-        return _from_mirror(src, mirror, cache)
-    except (OSError, ValueError) as exc:
-        failures.append(f"mirror: {exc}")
+    else:
+        failures.append("url: not tried (--offline)")
     if cached.exists():
         failures.append(f"cache: {cached} has sha256 {sha256_of(cached)}, expected {src.sha256}")
-    raise DataError(src.id, "could not obtain a verified copy:\n  - " + "\n  - ".join(failures), src.file)
+    raise DataError(src.id, "could not obtain a verified copy: " + "; ".join(failures), src.file)
 
 
 def fetch_all(sources: dict[str, Source], **kwargs) -> dict[str, Path]:

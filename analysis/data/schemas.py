@@ -9,6 +9,8 @@ from pandera.errors import SchemaErrors
 
 from analysis.core.errors import DataError
 from analysis.data.panel import MINERALS, PanelSpec, add_design
+from analysis.data.user_files import (Column, Problems, convert, duplicates, missing_columns, read_user_csv,
+                                      row_of)
 
 # Columns a user-supplied panel must have (keys + outcome + baseline controls) and may have.
 USER_REQUIRED = ["mineral", "year", "LNPRI", "LNGDP", "CR4", "EPU"]
@@ -88,25 +90,62 @@ def schema_failures(exc: SchemaErrors) -> list[str]:
     return lines
 
 
+def user_panel_columns(spec: PanelSpec = PanelSpec()) -> dict:
+    """How each column of a user panel is read (user_files.Column), with its allowed range."""
+    binary = Column("number", low=0, high=1)
+    return {"mineral": Column("text", choices=tuple(MINERALS), required=True),
+            "year": Column("year", low=spec.first_year, high=spec.last_year, required=True),
+            "LNPRI": Column(), "LNGDP": Column(), "CR4": Column(low=0, high=1), "EPU": Column(low=0, low_open=True),
+            "GDPG": Column(), "BDI": Column(), "WUI": Column(low=0, low_open=True),
+            "treat": binary, "post": binary, "DID": binary}
+
+
+def check_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+    """Read a user-supplied panel CSV and report every problem at once (FileProblems: one line each,
+    naming the file, the user's row, the column and the value); returns the typed rows on success."""
+    path = Path(path)
+    raw = read_user_csv(path, "user panel")
+    problems = Problems(path, "user panel")
+    if not missing_columns(raw, USER_REQUIRED, USER_OPTIONAL, problems):
+        problems.raise_if_any()
+    frame = convert(raw, user_panel_columns(spec), problems)
+    duplicates(frame, ["mineral", "year"], problems)
+    known = frame.dropna(subset=["mineral", "year"])
+    want = {(m, y) for m in MINERALS for y in range(spec.first_year, spec.last_year + 1)}
+    absent = sorted(want - set(zip(known["mineral"], known["year"])), key=lambda k: (MINERALS.index(k[0]), k[1]))
+    if absent:
+        listed = ", ".join(f"{m} {y}" for m, y in absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
+        problems.add(f"{len(absent)} mineral-year row(s) absent: {listed}; the panel needs one row per mineral-year, "
+                     f"{spec.first_year}-{spec.last_year} (leave values empty when missing)")
+    # the file's own treat/post/DID, compared row by row with those its mineral and year imply
+    derived = {"treat": (known["mineral"] == spec.treated).astype(float),
+               "post": (known["year"].astype(float) >= spec.policy_year).astype(float)}
+    derived["DID"] = derived["treat"] * derived["post"]
+    for col, expected in derived.items():
+        if col not in frame.columns:
+            continue
+        given = frame.loc[known.index, col]
+        bad = given.notna() & (given != expected)
+        for idx in bad[bad].index[:5]:
+            problems.add(f"disagrees with the design: {known.at[idx, 'mineral']} {known.at[idx, 'year']} implies "
+                         f"{col} = {int(expected[idx])} (treated = {spec.treated}, policy year {spec.policy_year})",
+                         row_of(idx), col, raw.at[idx, col])
+        if bad.sum() > 5:
+            problems.add(f"column '{col}' disagrees with the design in {int(bad.sum()) - 5} more row(s)")
+    treated = frame[frame["mineral"] == spec.treated]
+    if not treated.empty and treated["LNPRI"].isna().all():
+        problems.add(f"column 'LNPRI': every {spec.treated} value is missing; the DID needs the treated "
+                     "mineral's outcome")
+    problems.raise_if_any()
+    return frame
+
+
 def load_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
     """Read a user-supplied panel CSV (the paper's original series, say), add the design columns, validate."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path)
-    except Exception as exc:
-        raise DataError("user panel", f"cannot read CSV ({type(exc).__name__}: {exc})", path) from None
-    missing = [c for c in USER_REQUIRED if c not in frame.columns]
-    if missing:
-        raise DataError("user panel", f"missing required column(s) {missing}; required: {USER_REQUIRED}, "
-                                      f"optional: {USER_OPTIONAL}", path)
-    given = {c: frame[c].copy() for c in ("treat", "post", "DID") if c in frame.columns}
-    frame = add_design(frame.drop(columns=list(given)), spec)
-    for col, values in given.items():
-        merged = frame[col].to_numpy() != values.reindex(frame.index).to_numpy()
-        if merged.any():
-            raise DataError("user panel", f"column '{col}' disagrees with the design (treated = {spec.treated}, "
-                                          f"policy year {spec.policy_year}) in {int(merged.sum())} row(s)", path)
-    return validate_panel(frame, path, spec)
+    frame = check_user_panel(path, spec)
+    keep = [c for c in frame.columns if c not in ("treat", "post", "DID")]
+    frame = frame[keep].astype({"year": int, "mineral": str})
+    return validate_panel(add_design(frame, spec), path, spec)
 
 
 # ---- schemas of parsed raw inputs (the manifest's `parsed_schema` names one per input) ----

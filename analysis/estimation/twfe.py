@@ -82,12 +82,12 @@ def _fe_terms(unit: str, time: str, unit_fe: bool, year_fe: bool) -> list[str]:
 
 def fe_matrix(sample: pd.DataFrame, unit: str, time: str, unit_fe: bool = True, year_fe: bool = True) -> np.ndarray:
     """Intercept plus unit and year dummies (first level of each dropped) of `sample`, as a float array."""
-    cols = [np.ones(len(sample))]
+    cols = [np.ones((len(sample), 1))]
     for on, var in ((unit_fe, unit), (year_fe, time)):
-        if on:
-            dummies = pd.get_dummies(sample[var], drop_first=True, dtype=float)
-            cols.extend(dummies.to_numpy().T)
-    return np.column_stack(cols)
+        if on:  # = pd.get_dummies(drop_first=True): sorted levels, first dropped; numpy, as it is called per draw
+            codes, levels = pd.factorize(sample[var], sort=True)
+            cols.append((codes[:, None] == np.arange(1, len(levels))[None, :]).astype(float))
+    return np.hstack(cols)
 
 
 def identified_regressors(sample: pd.DataFrame, regressors: list[str], *, unit: str = "mineral",

@@ -1,24 +1,33 @@
-"""The whole build: data -> panel -> chapter notebooks (papermill) -> HTML + PDF, published atomically."""
+"""The whole build: checks -> data -> chapter notebooks (papermill) -> HTML + PDF, published atomically.
+
+Order: take the build lock, remove leftovers of killed builds, check everything that can be checked
+before any chapter runs (`preflight`), build the panel (cached by the sha256 of the manifest, data/,
+the data code and the user's panel), bring every chapter up to date (`execute`), render (skipped
+when the published book was rendered from the same inputs) and swap the new book in (`publish`).
+"""
 from __future__ import annotations
 
-import json
-import shutil
-import tempfile
+import os
+import subprocess
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-import papermill as pm
 import yaml
 
 from analysis.core import config
-from analysis.core.errors import ChapterError, ReplicationError
-from analysis.core.paths import DATA, ROOT, build_dir
-from analysis.data import build as build_data
-from analysis.estimation import estimates
-from analysis.pipeline.steps import StepLog, digest
-from analysis.render.book import render_project
+from analysis.pipeline import preflight
+from analysis.core.errors import ReplicationError
+from analysis.render.errors import RenderError
+from analysis.pipeline.execute import Plan, run_all
+from analysis.data.fetch import sha256_of
+from analysis.core.paths import ROOT, build_dir
+from analysis.pipeline.publish import MARKER, MARKER_TEXT, BuildLock, check_output, clean_leftovers, owned, staging_dir, swap_in
+from analysis.pipeline.steps import StepLog, digest, environment_key
+
+DEFAULT_TIMEOUT = 600.0  # seconds a chapter cell may run; the slowest chapter takes ~5 s here
 
 
 @dataclass
@@ -33,18 +42,40 @@ class BuildOptions:
     mirror: Path | None = None
     seed: int = config.SEED
     n_placebo: int = config.N_PLACEBO
-    chapters: list[str] | None = None  # subset of chapter paths to execute (default: all)
+    chapters: list[str] | None = None  # chapters to execute even if cached (the others re-run only if stale)
     formats: tuple[str, ...] = ("html", "pdf")
     force: bool = False
+    timeout: float | None = DEFAULT_TIMEOUT
+    debug: bool = False  # print the traceback of a failure
+
+
+_SAY = threading.Lock()
 
 
 def say(msg: str) -> None:
-    print(msg, flush=True)
+    """One progress line (whole, even when chapters running in parallel threads report at once)."""
+    with _SAY:
+        sys.stdout.write(msg + "\n")
+        sys.stdout.flush()
 
 
-def book_chapters(project: Path = ROOT) -> list[str]:
-    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    return list(config["book"]["chapters"])
+def book_chapters(project: Path | None = None) -> list[str]:
+    """The chapters listed in _quarto.yml; a ReplicationError naming the file when it is unreadable."""
+    path = Path(project or ROOT) / "_quarto.yml"
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        chapters = config["book"]["chapters"]
+        if not isinstance(chapters, list) or not all(isinstance(c, str) for c in chapters):
+            raise TypeError("book.chapters is not a list of file names")
+    except OSError as exc:
+        raise ReplicationError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ReplicationError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except (KeyError, TypeError) as exc:
+        raise ReplicationError(f"{path}: no usable book.chapters list ({exc})") from None
+    return list(chapters)
 
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
@@ -53,113 +84,179 @@ def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
             "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
 
 
-def execute_chapter(chapter: str, target: Path, params: dict) -> None:
-    """Run one chapter notebook with papermill; a failing cell becomes ChapterError(chapter, cell)."""
-    source = ROOT / chapter
-    declared = pm.inspect_notebook(str(source))
-    wanted = {k: v for k, v in params.items() if k in declared}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".running.ipynb")
+def check_all(opts: BuildOptions, project: Path) -> list[str]:
+    """Every problem found before any chapter runs (resolves --chapter names in `opts`)."""
+    from analysis.data.schemas import check_user_panel
+
+    state = {}
+
+    def chapters():
+        state["chapters"] = book_chapters(project)
+        resolved, problems = preflight.resolve_chapters(opts.chapters, state["chapters"])
+        opts.chapters = resolved
+        quarto = project / "_quarto.yml"
+        config = (yaml.safe_load(quarto.read_text(encoding="utf-8")) or {}) if quarto.is_file() else {}
+        return (problems + preflight.check_notebooks(project, state["chapters"])
+                + preflight.check_bibliography(project, config))
+
+    checks = [lambda: preflight.check_options(opts.seed, opts.n_placebo, opts.timeout), chapters,
+              lambda: check_output(opts.out, project)]
+    if opts.user_panel:
+        checks.append(lambda: [] if check_user_panel(opts.user_panel) is not None else [])
+    if opts.oxide_panel:
+        checks.append(lambda: check_oxide_panel(opts.oxide_panel))
+    if "pdf" in opts.formats:
+        checks.append(preflight.check_pdf_engine)
+    return preflight.collect(*checks)
+
+
+def check_oxide_panel(path: Path) -> list[str]:
+    """The user's oxide file, cell by cell (every problem), then the module's own checks (units)."""
+    from analysis.data import oxide_inputs as oxides
+    from analysis.data.panel import PanelSpec
+    from analysis.data.user_files import Column, Problems, convert, duplicates, missing_columns, read_user_csv
+
+    spec = PanelSpec()
+    raw = read_user_csv(path, "oxide panel")
+    problems = Problems(path, "oxide panel")
+    if missing_columns(raw, oxides.REQUIRED, oxides.OPTIONAL, problems):
+        columns = {"oxide": Column("text", choices=tuple(oxides.OXIDES), required=True),
+                   "year": Column("year", low=spec.first_year, high=spec.last_year, required=True),
+                   "price": Column(low=0, low_open=True, required=True)}
+        duplicates(convert(raw, columns, problems), ["oxide", "year"], problems)
+    problems.raise_if_any()
+    oxides.load_oxides(path, spec)
+    return []
+
+
+def data_step(opts: BuildOptions, project: Path, log: StepLog) -> Path:
+    """The panel and its companions in <build>/data, rebuilt only when the manifest (which pins every
+    raw input's sha256), data/, the data code, the user's panel or the environment changed."""
+    code = [project / "analysis" / "core", project / "analysis" / "data"]
+    user = [Path(opts.user_panel)] if opts.user_panel else []
+    key = digest([project / "data", *code, *user], environment_key(project) + f"; user panel: {bool(user)}")
+    from analysis.data import build as build_data
+
+    paths = build_data.panel_paths(opts.build)
+    if not opts.force and log.fresh("panel", key) and paths["panel"].is_file():
+        say("[data] unchanged, cached")
+        return paths["panel"]
+    t0 = time.perf_counter()
+    say("[data] fetching and verifying raw inputs, building the panel ...")
+    written, inputs = build_data.write_panel(opts.build, opts.user_panel, opts.use_url, opts.mirror, progress=say)
+    log.record("panel", inputs, written.values(), key=key)
+    say(f"[data] panel ok ({time.perf_counter() - t0:.1f} s)")
+    return written["panel"]
+
+
+def source_date_epoch(project: Path) -> str:
+    """SOURCE_DATE_EPOCH, else the time of the last commit, else 0: the PDF's fixed timestamp."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return os.environ["SOURCE_DATE_EPOCH"]
     try:
-        pm.execute_notebook(str(source), str(tmp), parameters=wanted, cwd=str(ROOT), kernel_name="python3",
-                            progress_bar=False, log_output=False, report_mode=False,
-                            # the kernel warns about unencrypted TCP on every start; keep the log for errors
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    except pm.PapermillExecutionError as exc:
-        raise ChapterError(chapter, f"{exc.ename}: {exc.evalue}", cell=exc.cell_index) from None
-    except Exception as exc:  # kernel death, unreadable notebook, ...
-        raise ChapterError(chapter, f"{type(exc).__name__}: {exc}") from None
-    hide_injected_parameters(tmp)
-    tmp.replace(target)
+        out = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return out if out.isdigit() else "0"
 
 
-def hide_injected_parameters(path: Path) -> None:
-    """In place: give papermill's injected-parameters cell `#| include: false`, so that `quarto render`
-    hides it as the fallback renderer does (the build's paths are not part of the book)."""
-    nb = nbformat.read(str(path), as_version=4)
-    for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and "#| include:" not in cell.source:
-            cell.source = "#| include: false\n" + cell.source
-    nbformat.write(nb, str(path))
+def render_key(project: Path, executed: dict[str, Path], formats, stamp: str) -> str:
+    book = [project / n for n in ("_quarto.yml", "index.qmd", "references.qmd", "references.bib")]
+    qmd = [project / c for c in book_chapters(project) if not c.endswith(".ipynb")]
+    return digest([*executed.values(), *book, *qmd, project / "analysis" / "render"],
+                  f"{sorted(formats)}; {stamp}; {environment_key(project)}")
 
 
-def declared_inputs(chapter: str) -> list[str]:
-    """Build products a chapter reads besides the panel, declared in its notebook metadata
-    (`"redid": {"inputs": ["estimates"]}`): they join its cache key, so it re-runs when they change."""
-    meta = json.loads((ROOT / chapter).read_text(encoding="utf-8")).get("metadata", {})
-    return list(meta.get("redid", {}).get("inputs", []))
+def publish(executed: dict[str, Path], opts: BuildOptions, project: Path) -> str:
+    """Render into a staging directory beside the output, then swap it in (old book kept on failure).
+    Skipped when the published book carries the same render key."""
+    stamp = source_date_epoch(project)
+    key = render_key(project, executed, opts.formats, stamp)
+    marker = opts.out / MARKER
+    if not opts.force and owned(opts.out) and marker.read_text().endswith(f"render key {key}\n"):
+        say("[render] unchanged, the published book is up to date")
+        return "cached"
+    from analysis.render.book import render_project  # here: a book that is up to date needs no renderer
 
-
-def run_chapters(opts: BuildOptions, panel: Path, log: StepLog) -> dict[str, Path]:
-    """Execute every notebook chapter (cached by content); returns chapter -> executed notebook."""
-    chapters = [c for c in book_chapters() if c.endswith(".ipynb")]
-    selected = set(opts.chapters or chapters)
-    params = chapter_parameters(opts, panel)
-    code_and_data = [ROOT / "analysis", DATA, panel, *([Path(opts.oxide_panel)] if opts.oxide_panel else [])]
-    products = {"estimates": opts.build / "estimates"}
-    executed = {}
-    for i, chapter in enumerate(chapters, 1):
-        target = opts.build / "executed" / chapter
-        executed[chapter] = target
-        if chapter not in selected and target.is_file():
-            continue
-        unknown = [name for name in declared_inputs(chapter) if name not in products]
-        if unknown:
-            raise ChapterError(chapter, f"metadata declares unknown input(s) {unknown}; known: {sorted(products)}")
-        reads = [products[name] for name in declared_inputs(chapter) if products[name].exists()]
-        key = digest([ROOT / chapter, *code_and_data, *reads], json.dumps(params, sort_keys=True))
-        tag = f"[{i}/{len(chapters)}] {chapter}"
-        if not opts.force and target.is_file() and log.fresh(chapter, key):
-            say(f"{tag} unchanged, cached")
-            continue
-        t0 = time.perf_counter()
-        say(f"{tag} executing ...")
-        execute_chapter(chapter, target, params)
-        # a chapter may write to a product it also reads (the audit saves its star audit to the estimates):
-        # record the key of the inputs as they are after the run, so an unchanged rebuild finds it fresh
-        reads = [products[name] for name in declared_inputs(chapter) if products[name].exists()]
-        key = digest([ROOT / chapter, *code_and_data, *reads], json.dumps(params, sort_keys=True))
-        log.record(chapter, [ROOT / chapter, panel, *reads], [target], key=key)
-        say(f"{tag} ok ({time.perf_counter() - t0:.1f} s)")
-    return executed
-
-
-def publish(executed: dict[str, Path], opts: BuildOptions) -> dict:
-    """Render into a temporary directory beside the output, then swap it in (old book kept on failure)."""
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=opts.out.name + ".tmp-", dir=opts.out.parent))
+    t0, started = time.perf_counter(), time.time()
+    say("[render] rendering the book ...")
+    staging = staging_dir(opts.out)
     try:
-        written = render_project(ROOT, executed, staging, formats=opts.formats)
-        say(f"render: {'quarto render' if written['engine'] == 'quarto' else 'pandoc + typst (quarto not on PATH)'}")
-        old = opts.out.with_name(opts.out.name + ".old")
-        if opts.out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            opts.out.rename(old)
-        staging.chmod(0o755)  # mkdtemp makes it private; a published book is world-readable
-        staging.rename(opts.out)
-        shutil.rmtree(old, ignore_errors=True)
-        return written
+        os.environ["SOURCE_DATE_EPOCH"] = stamp
+        if opts.force:  # everything afresh: no memo of pandoc and typst either
+            os.environ.pop("REDID_RENDER_CACHE", None)
+        else:
+            os.environ["REDID_RENDER_CACHE"] = str(opts.build / "render-cache")
+        written = render_project(project, executed, staging, formats=opts.formats)
+        (staging / MARKER).write_text(MARKER_TEXT + f"render key {key}\n")
+        if not opts.force:
+            prune(opts.build / "render-cache", started - 2)
+        swap_in(staging, opts.out, keep=() if "pdf" in opts.formats else ("book.pdf",))
     except BaseException:
+        import shutil
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    engine = "quarto render" if written["engine"] == "quarto" else "pandoc + typst (quarto not on PATH)"
+    say(f"[render] {engine} ({time.perf_counter() - t0:.1f} s)")
+    return "rendered"
 
 
-def build(opts: BuildOptions) -> int:
-    """Run every step; print progress; return a process exit code."""
+def prune(folder: Path, before: float) -> None:
+    """Drop memo entries this render did not use (their mtime is refreshed on every hit)."""
+    for path in Path(folder).glob("*/*"):
+        if path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+
+
+def build(opts: BuildOptions, project: Path | None = None) -> int:
+    """Run every step; print progress; return a process exit code (errors: one line each, stderr)."""
+    project = Path(project or ROOT)
     t0 = time.perf_counter()
-    log = StepLog(opts.build / "steps.json")
+    opts.out = Path(opts.out).resolve()
+    opts.build = Path(opts.build).resolve()
     try:
-        say("[data] fetching and verifying raw inputs, building the panel ...")
-        written, inputs = build_data.write_panel(opts.build, opts.user_panel, opts.use_url, opts.mirror)
-        log.record("panel", inputs, written.values(), key=digest(inputs))
-        say(f"[data] panel ok: {written['panel']}")
-        executed = run_chapters(opts, written["panel"], log)
-        gathered = estimates.gather(opts.build)
-        log.record("estimates", [opts.build / "estimates"], [gathered])
-        publish(executed, opts)
-    except ReplicationError as exc:
-        say(f"build failed: {exc}")
-        say(f"the previously published book in {opts.out} is untouched")
+        with BuildLock(opts.build):
+            clean_leftovers(opts.out, opts.build)
+            problems = check_all(opts, project)
+            if problems:
+                raise preflight.Preflight(problems)
+            log = StepLog(opts.build / "steps.json")
+            panel = data_step(opts, project, log)
+            notebooks = [c for c in book_chapters(project) if c.endswith(".ipynb")]
+            force = set(notebooks) if opts.force else set(opts.chapters or [])
+            plan = Plan(project=project, build=opts.build, params=chapter_parameters(opts, panel),
+                        shared_key=shared_key(project),
+                        data_key=digest([panel.parent]),
+                        oxide_key=sha256_of(Path(opts.oxide_panel)) if opts.oxide_panel else "",
+                        timeout=opts.timeout, force=force)
+            outcome = run_all(plan, notebooks, log, say)
+            gathered = opts.build / "estimates.csv"
+            if "executed" in outcome.values() or not gathered.is_file():
+                from analysis.estimation import estimates
+                estimates.gather(opts.build)
+                log.record("estimates", [opts.build / "estimates"], [gathered])
+            executed = {c: opts.build / "executed" / c for c in notebooks}
+            publish(executed, opts, project)
+    except (ReplicationError, RenderError) as exc:
+        if opts.debug:
+            import traceback
+            traceback.print_exc()
+        for line in getattr(exc, "lines", None) or [" ".join(str(exc).split())]:
+            print(f"error: {line}", file=sys.stderr, flush=True)
+        say(f"build failed; the book in {opts.out} is unchanged")
         return 1
-    say(f"book written to {opts.out} in {time.perf_counter() - t0:.0f} s")
+    say(f"book written to {opts.out} in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def shared_key(project: Path) -> str:
+    """Code and data every chapter sees: analysis/ (not the renderer), data/, Python and the lock file."""
+    return digest([*analysis_code(project), project / "data"], environment_key(project))
+
+
+def analysis_code(project: Path) -> list[Path]:
+    """The analysis code chapters run: analysis/ but the renderer and the pipeline (chapters import neither)."""
+    folder = project / "analysis"
+    skip = ("render", "pipeline", "__pycache__")
+    return [p for p in sorted(folder.iterdir()) if p.name not in skip] if folder.is_dir() else []

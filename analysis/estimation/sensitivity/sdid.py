@@ -7,8 +7,9 @@ first differences before treatment, ζ_ω = ((N₁T₁)^¼)·noise, ζ_λ = 10�
 sparsification of weights below max/4 and up to 10⁴ more). The published reference case —
 California's Proposition 99 — is `tests/test_sdid.py`: −15.6 (SDID), −19.6 (SC), −27.3 (DID).
 
-No PyPI package is used: the maintained ports listed on the registry either pin old numpy/pandas or
-pull in a plotting/ML stack; this file is ~150 lines with no dependency beyond numpy.
+No PyPI package is used. `synthdid` 0.10.1 (MIT) pins numpy 1.23.5 and pandas 1.5.3, which conflict with
+requirements.lock; `synthdid-py` 0.1.0 (BSD-3-Clause, needs only numpy/pandas/scipy) would install but is a
+first and only release. This port (~150 lines, numpy only) leaves the lock file unchanged.
 
 With ONE treated unit the estimator's own placebo variance (the paper's recommended one) needs more
 controls than treated units, and the jackknife is not defined; this module returns point estimates
