@@ -45,6 +45,7 @@ def built(tmp_path_factory):
 
 def test_every_chapter_is_executed_with_progress_and_published(built):
     tmp, proc = built
+    assert proc.stderr == "", proc.stderr  # a successful build prints no kernel log, warning or error
     n = sum(c.endswith(".ipynb") for c in CHAPTERS)
     for i, chapter in enumerate(c for c in CHAPTERS if c.endswith(".ipynb")):
         assert f"[{i + 1}/{n}] {chapter} ok" in proc.stdout
