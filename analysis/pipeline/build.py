@@ -173,14 +173,14 @@ def render_key(project: Path, executed: dict[str, Path], formats, stamp: str) ->
 def publish(executed: dict[str, Path], opts: BuildOptions, project: Path, seconds: float | None = None) -> str:
     """Render into a staging directory beside the output, then swap it in (old book kept on failure).
     Skipped when the published book carries the same render key."""
-    from analysis.render.book import render_project
-
     stamp = source_date_epoch(project)
     key = render_key(project, executed, opts.formats, stamp)
     marker = opts.out / MARKER
     if not opts.force and owned(opts.out) and marker.read_text().endswith(f"render key {key}\n"):
         say("[render] unchanged, the published book is up to date")
         return "cached"
+    from analysis.render.book import render_project  # here: a book that is up to date needs no renderer
+
     t0, started = time.perf_counter(), time.time()
     say("[render] rendering the book ...")
     staging = staging_dir(opts.out)
