@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import LogFormatter
 import numpy as np
 import pandas as pd
 
@@ -52,11 +52,6 @@ def change_correlation(a: pd.Series, b: pd.Series) -> tuple[float, int]:
     return (float(diff["a"].corr(diff["b"])) if len(diff) > 2 else float("nan")), len(diff)
 
 
-def plain_number(value: float, position=None) -> str:
-    """Tick label of a log axis as a plain number (1, 10, 100, 1000)."""
-    return f"{value:g}"
-
-
 KIND_STYLE = {"USGS": ("o", "full"), "USGS (flat run)": ("o", "none"), "splice": ("^", "full"), "proxy": ("x", "full")}
 
 
@@ -74,8 +69,8 @@ def oxide_paths(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "PrNd", 
                 ax.plot(part["year"], part["price"], ls="none", marker=marker, fillstyle=fill, ms=4,
                         color="#1f4e79", label=kind)
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FuncFormatter(plain_number))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))  # plain numbers, some minor ticks labelled
+        ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
         ax.axvline(policy_year - 0.5, color="grey", ls="--", lw=0.8)
         ax.set_title((labels or {}).get(oxide, oxide), fontsize=9, loc="left")
         ax.tick_params(labelsize=7)
