@@ -8,6 +8,9 @@ import pandas as pd
 
 from analysis.core import config
 from analysis.data.panel import MINERAL_LABELS, MINERALS
+from analysis.display import style
+
+style.apply()
 
 
 def relative_to(panel: pd.DataFrame, year: int, column: str = "LNPRI") -> pd.DataFrame:
