@@ -73,7 +73,7 @@ def test_deflation_uses_the_panel_deflator(panel):
 def test_implied_deflator_none_without_prices_and_error_when_inconsistent(panel):
     assert oxides.implied_deflator(panel) is None
     bad = panel.assign(price_nominal=np.exp(panel["LNPRI"]) * (1 + 0.1 * (panel["mineral"] == "coal")))
-    with pytest.raises(ValueError, match="different deflators"):
+    with pytest.raises(DataError, match="'price_nominal'.*different deflators"):
         oxides.implied_deflator(bad)
 
 
@@ -172,19 +172,9 @@ def test_china_daily_reader_and_public_series(tmp_path):
     series = oxide_inputs.public_series({"toy": src}, {"toy": frame})
     ce = series[series["oxide"] == "CeO2"].set_index("year")["price"]
     assert ce.to_dict() == {2013: 20.0, 2014: 10.0}
-    assert not series["used"].any()  # a toy source is not one of PUBLIC_SOURCES
     cov = oxide_inputs.coverage(series)
     assert list(cov["oxide"]) == ["Nd₂O₃", "CeO₂"] and (cov["before 2006"] == 0).all()
-    assert (cov["used in Table 7"] == "no (alternative)").all()
-
-
-def test_coverage_marks_an_unverifiable_input_as_illustrative():
-    series = pd.DataFrame({"oxide": ["Tb4O7", "Tb4O7", "Nd2O3"], "year": [2021, 2022, 2013], "price": [1.0, 2.0, 3.0],
-                           "unit": "u", "source": ["usgs_myb2022_rare_earths"] * 2 + ["china_oxide_prices_daily"],
-                           "series": ["Terbium", "Terbium", "nd"], "used": True})
-    cov = oxide_inputs.coverage(series).set_index("oxide")["used in Table 7"]
-    assert cov["Tb₄O₇"] == "yes"
-    assert cov["Nd₂O₃"] == "illustrative only (units and primary source unknown)"
+    assert cov["years"].tolist() == ["2013-2014", "2013-2014"]
 
 
 @pytest.mark.parametrize("text, shown", [("(1) Nd2O3", "(1) Nd₂O₃"), ("(4) PrNd oxide ours", "(4) Pr-Nd oxide ours"),

@@ -2,7 +2,8 @@
 
 One schema (`SCHEMA`: oxide, year, price, unit[, source]) for both:
 
-* public series (`public_series`, `public_oxides`), annualised within the panel's years;
+* public series: each published series (`public_series`) and the six built 1999-2022 series
+  (`analysis.data.oxide_series.public_build`, read back with `public_oxides`);
 * a user-supplied CSV (`load_oxides`), validated with errors naming the file and the column.
 """
 from __future__ import annotations
@@ -26,21 +27,6 @@ COLUMNS = {"Nd2O3": "(1) Nd2O3", "CeO2": "(2) CeO2", "La2O3": "(3) La2O3", "PrNd
 NAMES = {"Nd2O3": "neodymium oxide (氧化钕)", "CeO2": "cerium oxide (氧化铈)", "La2O3": "lanthanum oxide (氧化镧)",
          "PrNd": "Pr-Nd oxide (氧化镨钕)", "Dy2O3": "dysprosium oxide (氧化镝)",
          "Tb4O7": "terbium oxide (氧化铽)"}
-
-
-# the series each oxide's public column uses (input id, series); alternatives are listed, not used
-PUBLIC_SOURCES = {
-    "Nd2O3": ("china_oxide_prices_daily", "氧化钕平均价"),
-    "CeO2": ("china_oxide_prices_daily", "氧化铈平均价"),
-    "La2O3": ("china_oxide_prices_daily", "氧化镧平均价"),
-    "PrNd": ("usgs_mcs2026_rare_earths", "Neodymium-praseodymium (NdPr) oxide"),
-    "Dy2O3": ("usgs_myb2022_rare_earths", "Dysprosium"),
-    "Tb4O7": ("usgs_myb2022_rare_earths", "Terbium"),
-}
-
-
-# inputs whose series Table 7 uses although they cannot be checked: shown as illustrative, with the reason
-ILLUSTRATIVE = {"china_oxide_prices_daily": "illustrative only (units and primary source unknown)"}
 
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -76,42 +62,36 @@ SCHEMA = pd.DataFrame([
 
 def public_series(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
                   spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
-    """Every declared oxide series, annualised within the panel's years (daily: mean of monthly means).
-
-    Columns: oxide, year, price, unit, source (input id), series, used (True for the series the
-    oxide's Table 7 column uses, see PUBLIC_SOURCES).
-    """
+    """Every declared oxide series as published, annualised within the panel's years (daily: mean of
+    monthly means). Columns: oxide, year, price, unit, source (input id), series."""
     rows = []
     for sid, src in sources.items():
         for series, meta in src.series.items():
             if "oxide" not in meta:
                 continue
             s = series_by_year(src, frames[sid], series, spec.first_year, spec.last_year)
-            used = PUBLIC_SOURCES.get(meta["oxide"]) == (sid, series)
             rows.append(pd.DataFrame({"oxide": meta["oxide"], "year": s.index.astype(int), "price": s.to_numpy(),
-                                      "unit": meta["unit"], "source": sid, "series": series, "used": used}))
-    cols = ["oxide", "year", "price", "unit", "source", "series", "used"]
+                                      "unit": meta["unit"], "source": sid, "series": series}))
+    cols = ["oxide", "year", "price", "unit", "source", "series"]
     return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
 
 
-def public_oxides(series: pd.DataFrame) -> pd.DataFrame:
-    """The used public series in the user-file schema (oxide, year, price, unit, source), validated."""
-    used = series[series["used"]][REQUIRED + OPTIONAL].reset_index(drop=True)
-    return validate_oxides(used, "public oxide series (data/sources.yaml)")
+def public_oxides(built: pd.DataFrame) -> pd.DataFrame:
+    """The built public series of Table 7's six oxides (`oxide_series.public_build`, as written to
+    oxide_series.csv) in the user-file schema (oxide, year, price, unit, source), validated."""
+    rows = built[built["oxide"].isin(OXIDES)][REQUIRED + OPTIONAL].reset_index(drop=True)
+    return validate_oxides(rows, "public oxide series (data/sources.yaml)")
 
 
 def coverage(series: pd.DataFrame, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
-    """One row per oxide series (oxide as displayed by `label`): years covered, years before the policy,
-    and whether Table 7 uses it ("yes", or for an input in ILLUSTRATIVE its caveat)."""
+    """One row per published oxide series (`public_series`; oxide as displayed by `label`): unit,
+    years covered and years before the policy."""
     rows = []
     for (oxide, sid, name), grp in series.groupby(["oxide", "source", "series"], sort=False):
         years = grp["year"].astype(int)
-        pre = int((years < spec.policy_year).sum())
-        used = (ILLUSTRATIVE.get(sid, "yes") if grp["used"].any() else "no (alternative)" if oxide in OXIDES
-                else "no (not a Table 7 oxide)")
         rows.append({"oxide": oxide, "input: series": f"{sid}: {name}", "unit": grp["unit"].iloc[0],
                      "years": f"{years.min()}-{years.max()}", "n years": len(years),
-                     f"before {spec.policy_year}": pre, "used in Table 7": used})
+                     f"before {spec.policy_year}": int((years < spec.policy_year).sum())})
     order = {o: i for i, o in enumerate(OXIDES)}
     out = pd.DataFrame(rows)
     out = out.sort_values("oxide", key=lambda s: s.map(lambda o: order.get(o, len(order))), kind="stable")

@@ -21,6 +21,7 @@ from analysis.data.transform import (
     log_real_price,
     missing_years,
 )
+from analysis.data.splice import SpliceFit, fit_ratio, splice
 
 MINERALS = ("rare_earths", "molybdenum", "coal", "iron_ore", "copper")
 MINERAL_LABELS = {"rare_earths": "Rare earths", "molybdenum": "Molybdenum", "coal": "Coal",
@@ -33,6 +34,11 @@ PRICE_SOURCES = {
     "coal": ("imf_pcps", "PCOALAU"),
     "iron_ore": ("imf_pcps", "PIORECR"),
     "copper": ("imf_pcps", "PCOPP"),
+}
+# mineral -> (source id, series) of an older series spliced to PRICE_SOURCES' by one ratio on the
+# years both cover (`price_splice`), filling the years the main series lacks
+PRICE_SPLICES = {
+    "molybdenum": ("usgs_ds140_molybdenum", "Unit value ($/t)"),
 }
 # mineral -> list of (source id, series, first year, last year) spliced in order
 CR4_SOURCES = {
@@ -66,7 +72,12 @@ class PanelSpec:
     policy_year: int = config.POLICY_YEAR
     treated: str = config.TREATED
     base_year: int = config.DEFLATOR_BASE_YEAR
+    #: True: LNPRI = ln(price / US CPI-U, base_year = 1); False: ln nominal price (the panel variant "nominal")
     deflate: bool = True
+    #: "spliced": molybdenum 1999-2010 from USGS DS140 × the splice ratio; "imf_only": IMF LME years only
+    molybdenum: str = "spliced"
+    #: "both": iron-ore CR4 from gross ore (1999-2012) and iron content (2018-2022); "gross_only": 1999-2012
+    iron_ore_cr4: str = "both"
 
 
 def to_annual(src: Source, frame: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +97,8 @@ def series_by_year(src: Source, frame: pd.DataFrame, series: str, first: int, la
     s = annual[annual["series"] == series].set_index("year")["value"].sort_index()
     lo, hi = src.years(series)
     lo, hi = max(lo, first), min(hi, last)
-    gap = missing_years(s.index, lo, hi)
+    known = set(src.series[series].get("gaps", []))  # years the manifest declares absent in the file
+    gap = [y for y in missing_years(s.index, lo, hi) if y not in known]
     if gap:
         raise DataError(src.id, f"series '{series}' is missing year(s) {gap} that the manifest declares "
                                 f"as covered ({lo}-{hi}); a year counts only with all its months/quarters")
@@ -101,23 +113,66 @@ def production_of(src: Source, frame: pd.DataFrame, series: str, first: int, las
     return rows
 
 
-def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
-                spec: PanelSpec = PanelSpec()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (panel, provenance): one row per mineral-year, and the source of each cell."""
-    years = range(spec.first_year, spec.last_year + 1)
-    def get(sid, series):
-        return series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
+def cr4_sources(mineral: str, spec: PanelSpec = PanelSpec()) -> list[tuple[str, str, int, int]]:
+    """CR4_SOURCES of `mineral` under `spec` (iron ore: only the gross-ore source when spec.iron_ore_cr4 == "gross_only")."""
+    parts = CR4_SOURCES[mineral]
+    if mineral == "iron_ore" and spec.iron_ore_cr4 == "gross_only":
+        return parts[:1]
+    if spec.iron_ore_cr4 not in ("both", "gross_only"):
+        raise ValueError(f"PanelSpec.iron_ore_cr4 must be 'both' or 'gross_only', not {spec.iron_ore_cr4!r}")
+    return parts
 
+
+def declared_series(sources: dict[str, Source], frames: dict[str, pd.DataFrame], sid: str, series: str,
+                    spec: PanelSpec = PanelSpec()) -> pd.Series:
+    """`series_by_year` of input `sid` within the panel's years."""
+    return series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
+
+
+def price_splice(sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str,
+                 spec: PanelSpec = PanelSpec()) -> SpliceFit:
+    """The splice ratio of `mineral`'s PRICE_SPLICES series to its PRICE_SOURCES series, with the overlap fit."""
+    return fit_ratio(declared_series(sources, frames, *PRICE_SPLICES[mineral], spec),
+                     declared_series(sources, frames, *PRICE_SOURCES[mineral], spec))
+
+
+def nominal_price(sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str,
+                  spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+    """year, value (nominal price), source ("input:series", "× ratio" on spliced years) of one mineral."""
+    sid, series = PRICE_SOURCES[mineral]
+    main = declared_series(sources, frames, sid, series, spec)
+    if mineral in PRICE_SPLICES and spec.molybdenum == "spliced":
+        osid, oseries = PRICE_SPLICES[mineral]
+        fit = price_splice(sources, frames, mineral, spec)
+        return splice(declared_series(sources, frames, osid, oseries, spec), main, fit, f"{osid}:{oseries}", f"{sid}:{series}")
+    if spec.molybdenum not in ("spliced", "imf_only"):
+        raise ValueError(f"PanelSpec.molybdenum must be 'spliced' or 'imf_only', not {spec.molybdenum!r}")
+    return pd.DataFrame({"year": main.index.astype(int), "value": main.to_numpy(dtype=float),
+                         "source": f"{sid}:{series}"})
+
+
+def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
+                spec: PanelSpec = PanelSpec(), prices: dict[str, pd.DataFrame] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (panel, provenance): one row per mineral-year, and the source of each cell.
+
+    `prices` replaces a mineral's nominal price (frame year, value, source), e.g. the rare-earth
+    oxide-price index of the panel variant "oxide_index"; otherwise `nominal_price`.
+    """
+    years = range(spec.first_year, spec.last_year + 1)
     cpi = series_by_year(sources["us_cpi"], frames["us_cpi"], "CPI", spec.first_year, spec.last_year)
     defl = deflator(cpi, spec.base_year)
 
     rows, prov = [], []
     for mineral in MINERALS:
-        sid, series = PRICE_SOURCES[mineral]
-        price = get(sid, series)
+        frame = (prices or {}).get(mineral)
+        if frame is None:
+            frame = nominal_price(sources, frames, mineral, spec)
+        price = frame.set_index("year")["value"]
+        origin = frame.set_index("year")["source"]
         lnpri = log_real_price(price, defl, spec.deflate)
         cr4_parts = []
-        for csid, cseries, first, last in CR4_SOURCES[mineral]:
+        for csid, cseries, first, last in cr4_sources(mineral, spec):
             prod = production_of(sources[csid], frames[csid], cseries, first, last)
             try:
                 part = concentration_ratio(prod).assign(source=csid)
@@ -130,7 +185,7 @@ def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
                          "price_nominal": price.get(year, np.nan), "LNPRI": lnpri.get(year, np.nan),
                          "CR4": cr4["cr"].get(year, np.nan)})
             prov.append({"mineral": mineral, "year": year,
-                         "LNPRI": f"{sid}:{series}" if year in price.index else "missing",
+                         "LNPRI": origin[year] if year in price.index else "missing",
                          "CR4": f"{cr4['source'][year]} ({cr4['denominator'][year]}; top 4: {cr4['top'][year]})"
                                 if year in cr4.index else "missing"})
     panel = pd.DataFrame(rows)

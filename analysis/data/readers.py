@@ -9,6 +9,7 @@ on a missing series or on unparseable content.
 from __future__ import annotations
 
 import gzip
+import re
 import sqlite3
 import warnings
 from pathlib import Path
@@ -86,11 +87,66 @@ def usgs_ds140(src: Source, path: Path) -> pd.DataFrame:
     return frame.astype({"year": int})
 
 
-def usgs_mcs2020_molybdenum(src: Source, path: Path) -> pd.DataFrame:
-    raw = _read_csv(src, path)
-    _require_columns(src, raw, ["year", "value", "unit"], path)
-    _check_unit(src, "molybdenum", raw["unit"].iloc[0], path)
-    return pd.DataFrame({"series": "molybdenum", "year": raw["year"].astype(int), "value": raw["value"].astype(float)})
+def _numeric_or_fail(src: Source, values: pd.Series, column: str, path: Path, missing=("NA", "")) -> pd.Series:
+    """`values` as numbers; a cell that is neither a number nor a missing-value marker is an error naming the column."""
+    text = values.astype(str).str.strip().str.replace(",", "", regex=False)
+    number = pd.to_numeric(text, errors="coerce")
+    bad = values[number.isna() & values.notna() & ~text.isin(missing)]
+    if len(bad):
+        _fail(src, f"column '{column}': {len(bad)} non-numeric value(s), e.g. {list(bad.head(3))}", path)
+    return number
+
+
+def usgs_ds140_tsv(src: Source, path: Path) -> pd.DataFrame:
+    """USGS DS140 worksheet exported as tab-separated text (molybdenum): four title lines, then the header.
+
+    The unit is part of each column label ('Unit value ($/t)'); line 3 states the quantity basis
+    ('... molybdenum content'). Footnote rows after the data have no numeric year and are dropped.
+    """
+    try:
+        head = Path(path).read_text(encoding="utf-8").splitlines()[:4]
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(src, f"cannot read as text ({type(exc).__name__}: {exc})", path)
+    basis = src.meta.get("basis", "")
+    if basis and not any(basis.lower() in line.lower() for line in head):
+        _fail(src, f"title lines do not state the basis '{basis}' (first lines: {head[:3]})", path)
+    raw = _read_csv(src, path, sep="\t", skiprows=4, dtype=str)
+    for col in src.series:
+        if col not in raw.columns:
+            stem = col.split("(")[0].strip()
+            near = [c for c in raw.columns if str(c).startswith(stem)]
+            if near:
+                _fail(src, f"series '{col}': the file prints '{near[0]}' (another unit?)", path)
+    _require_columns(src, raw, ["Year", *src.series], path)
+    year = pd.to_numeric(raw["Year"], errors="coerce")
+    rows = raw[year.notna()]
+    out = []
+    for col in src.series:
+        _check_unit(src, col, col, path)
+        out.append(pd.DataFrame({"series": col, "year": year[year.notna()].astype(int),
+                                 "value": _numeric_or_fail(src, rows[col], col, path)}))
+    return pd.concat(out, ignore_index=True).dropna()
+
+
+def theler_prices(src: Source, path: Path) -> pd.DataFrame:
+    """Theler, Kauwe & Sparks (2020) Prices.csv: one row per element-year, nominal price in 'Dollars'.
+
+    The unit is stated in the element's 'Notes' cells (e.g. 'Prices per kilogram of oxides'); the
+    '1998 Dollars' column (the authors' own deflation) is not read. 'NA' is a missing year.
+    """
+    raw = _read_csv(src, path, dtype=str, encoding="utf-8-sig")
+    _require_columns(src, raw, ["Element", "Year", "Dollars", "Notes"], path)
+    out = []
+    for code in src.series:
+        rows = raw[raw["Element"].str.strip() == code]
+        if rows.empty:
+            _fail(src, f"column 'Element': no rows for element '{code}'", path)
+        _check_unit(src, code, " ".join(rows["Notes"].dropna()), path)
+        year = _numeric_or_fail(src, rows["Year"], "Year", path)
+        value = _numeric_or_fail(src, rows["Dollars"], "Dollars", path)
+        out.append(pd.DataFrame({"series": code, "year": year, "value": value}))
+    frame = pd.concat(out, ignore_index=True).dropna()
+    return frame.astype({"year": int})
 
 
 def us_cpi(src: Source, path: Path) -> pd.DataFrame:
@@ -304,6 +360,42 @@ def usgs_myb_oxide_prices(src: Source, path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).dropna(subset=["value"]).astype({"value": float})
 
 
+def usgs_myb_production(src: Source, path: Path) -> pd.DataFrame:
+    """USGS Minerals Yearbook world mine production table (print layout, e.g. rare earths T8): a
+    'Country or locality' header row with years, one row per country (footnote letters such as 'e'
+    in the cell after a value), a 'Total' row; the unit is the '(Metric tons, ...)' line above."""
+    sheet = src.meta.get("sheet", "T8")
+    raw = _read_excel(src, path, sheet_name=sheet, header=None, dtype=object)
+    first = raw.iloc[:, 0].astype(str).str.strip()
+    unit_line = first[first.str.startswith("(")]
+    header = first[first.str.startswith("Country")]
+    if unit_line.empty or header.empty:
+        _fail(src, f"sheet {sheet}: no '(unit)' line or 'Country or locality' header row in column A", path)
+    h = header.index[0]
+    label = raw.iloc[h].astype(str).str.strip().str.extract(r"^(\d{4})(?:\.0)?$")[0]
+    years = {j: int(v) for j, v in label.dropna().items()}
+    if not years:
+        _fail(src, f"sheet {sheet}: no year columns in header row {h + 1}", path)
+    series = next(iter(src.series))
+    _check_unit(src, series, unit_line.iloc[0], path)
+    rows = []
+    for i in range(h + 1, len(raw)):
+        name = first[i]
+        if not name or name == "nan" or name[0].islower() or name[0].isdigit():
+            break  # the footnotes start ('eEstimated...', '1Table includes...')
+        country = re.sub(r"(?:e)?(?:\d+)?(?:,\s*\d+)*$", "", name).strip()  # 'Indiae, 4' -> 'India'
+        for j, year in years.items():
+            cell = raw.iloc[i, j]
+            value = pd.to_numeric(str(cell).replace(",", ""), errors="coerce") if str(cell).strip() != "--" else 0.0
+            if pd.isna(value) and pd.notna(cell) and str(cell).strip() not in ("", "nan"):
+                _fail(src, f"sheet {sheet}, row '{name}', column {year}: non-numeric value {cell!r}", path)
+            rows.append({"series": series, "year": year, "country": country, "quantity": value,
+                         "is_total": country == "Total"})
+    if not any(r["is_total"] for r in rows):
+        _fail(src, f"sheet {sheet}: no 'Total' row", path)
+    return pd.DataFrame(rows).dropna(subset=["quantity"])
+
+
 def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
     """USGS MCS data release (long CSV, cp1252): rows whose Statistics_detail contains each series key."""
     raw = _read_csv(src, path, encoding="cp1252", dtype=str)
@@ -321,9 +413,10 @@ def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
     return frame.astype({"year": int})
 
 
-READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_mcs2020_molybdenum, us_cpi, imf_weo, wdi_growth,
+READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_ds140_tsv, theler_prices, us_cpi, imf_weo, wdi_growth,
                                    global_epu, wui, bdi, bgs_ogc, bgs_extract, wmd, owid_metal, ei_coal,
-                                   china_oxide_daily, usgs_myb_oxide_prices, usgs_mcs_salient)}
+                                   china_oxide_daily, usgs_myb_oxide_prices, usgs_myb_production,
+                                   usgs_mcs_salient)}
 
 
 def read(src: Source, path: Path) -> pd.DataFrame:

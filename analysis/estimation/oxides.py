@@ -19,7 +19,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from analysis.core.errors import DataError
 from analysis.data.oxide_inputs import COLUMNS, OXIDES, label, window
+from analysis.data.oxide_series import FLAT_RUN, flat_years
 from analysis.data.panel import PanelSpec
 from analysis.estimation.twfe import (
     NOT_IDENTIFIED,
@@ -34,19 +36,14 @@ REGRESSORS = ["DID", "period", "treat", *CONTROLS]
 TERMS = ["DID", "period", "treat", "CR4", "LNGDP", "EPU", "Constant"]  # display order
 
 
-# ------------------------------------------------------------------ public series
-
-
-# ------------------------------------------------------------------ the user's file
-
-
 # ------------------------------------------------------------------ estimation
 
 def implied_deflator(panel: pd.DataFrame, tol: float = 1e-9) -> pd.Series | None:
     """The deflator behind LNPRI, by year: price_nominal / exp(LNPRI) (1 if the panel is undeflated).
 
-    None when the panel has no `price_nominal` (a user panel); raises ValueError if minerals imply
-    different deflators in a year (then LNPRI is not a common-deflator log price).
+    None when the panel has no `price_nominal` (a user panel without it); raises DataError naming the
+    columns if minerals imply different deflators in a year (then LNPRI and price_nominal do not state
+    prices the same way: LNPRI must be ln(price_nominal / a deflator common to all minerals)).
     """
     if "price_nominal" not in panel.columns:
         return None
@@ -56,7 +53,8 @@ def implied_deflator(panel: pd.DataFrame, tol: float = 1e-9) -> pd.Series | None
     d = rows["price_nominal"] / np.exp(rows["LNPRI"])
     spread = d.groupby(rows["year"]).agg(lambda v: v.max() / v.min() - 1)
     if (spread > tol).any():
-        raise ValueError(f"LNPRI implies different deflators across minerals in year(s) {list(spread[spread > tol].index)}")
+        raise DataError("panel", "columns 'LNPRI', 'price_nominal': price_nominal / exp(LNPRI) implies different "
+                                 f"deflators across minerals in year(s) {list(spread[spread > tol].index)[:5]}")
     return d.groupby(rows["year"]).mean()
 
 
@@ -149,3 +147,37 @@ def identification(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Serie
     return out.assign(column=out["column"].map(label))
 
 
+
+
+# ------------------------------------------------------------------ list-price years and the 2006 basis
+
+BREAK_NOTE = ("not identified: a break in the price basis in 2006 is treat × 1[year ≥ 2006] on the oxide's rows, "
+              "the DID itself")
+#: estimates tables of Table 7's robustness readings, with what each does
+ROBUSTNESS = {
+    "table7_no_flat": "oxide years inside a flat run (the same price three or more years in a row, list prices) dropped",
+    "table7_break2006": "a free shift of the oxide's price level in 2006 (a change of price basis) allowed for",
+}
+
+
+def drop_flat(oxides: pd.DataFrame, min_run: int = FLAT_RUN) -> pd.DataFrame:
+    """`oxides` without the years inside a run of `min_run` or more identical prices (per oxide)."""
+    keep = []
+    for oxide, grp in oxides.groupby("oxide", sort=False):
+        flat = set(flat_years(grp.set_index("year")["price"], min_run))
+        keep.append(grp[~grp["year"].isin(flat)])
+    return pd.concat(keep, ignore_index=True) if keep else oxides.iloc[0:0]
+
+
+def table7_robustness(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
+                      spec: PanelSpec = PanelSpec()) -> dict[str, dict[str, TwfeResult]]:
+    """{estimates table: Table 7 refitted} for each reading in ROBUSTNESS.
+
+    `table7_no_flat` refits without the flat-run years (an oxide left with no year before the policy
+    is not estimable); `table7_break2006` reports every DID not identified with BREAK_NOTE, since a
+    2006 level shift of the oxide's series cannot be told apart from the policy's effect.
+    """
+    no_flat = table7(panel, drop_flat(oxides), deflator, "no non-flat price before 2006 (not estimable)", spec)
+    base = table7(panel, oxides, deflator, spec=spec)
+    return {"table7_no_flat": no_flat,
+            "table7_break2006": {col: not_estimable(res, BREAK_NOTE) for col, res in base.items()}}
