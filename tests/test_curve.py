@@ -83,3 +83,13 @@ def test_a_common_deflator_cannot_change_the_log_did_but_can_change_the_level_di
     assert np.allclose(log.xs("baseline").sort_index(), log.xs("nominal").sort_index(), atol=1e-10)
     level = by.xs("level", level="form")
     assert not np.allclose(level.xs("baseline").sort_index(), level.xs("nominal").sort_index(), atol=1e-6)
+
+
+def test_panels_uses_variants_only_when_they_belong_to_the_panel(panel, tmp_path):
+    assert list(curve.panels(tmp_path, panel)) == ["baseline"]                    # none built (a user's panel)
+    (tmp_path / "data").mkdir()
+    long = pd.concat([panel.assign(variant="baseline"), panel.assign(variant="nominal", LNPRI=panel["LNPRI"] + 1)])
+    long.to_csv(tmp_path / "data" / "panel_variants.csv", index=False)
+    got = curve.panels(tmp_path, panel)
+    assert list(got) == ["baseline", "nominal"] and got["baseline"] is panel
+    assert list(curve.panels(tmp_path, panel.assign(LNPRI=panel["LNPRI"] * 2))) == ["baseline"]   # another panel
