@@ -271,9 +271,28 @@ def by_id(found):
     return found.set_index("id")
 
 
+def design_rows(exhibit, term, p, floor=0.01, test="ri_time_all", table="inference"):
+    """Estimates rows of one design-based test of `term` of `exhibit` (as chapter 06a saves them)."""
+    from analysis.estimation.inference import tables
+    res = pd.DataFrame([{"test": test, "label": test, "estimate": 0.0, "p": p, "floor": floor, "n_reference": 20,
+                         "ci_text": ""}])
+    return tables.tidy_tests(res, exhibit, term).assign(table=table).to_dict("records")
+
+
+def size_rows(valid=("ri_time_all",), invalid=("cr1",)):
+    """The size table: `valid` tests hold their size (4%), `invalid` ones do not (30%)."""
+    from analysis.estimation.inference import tables
+    tests = list(valid) + list(invalid)
+    size = pd.DataFrame({"test": tests, "size: iid": [0.04] * len(valid) + [0.3] * len(invalid),
+                         "power: ar1": [0.5] * len(tests)})
+    return tables.tidy_size(size, 100, 0.648).to_dict("records")
+
+
 def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(reported):
-    est = frame(t3([0.3, 0.512, 0.6, 0.7, 0.7], [0.2, 0.01, 0.02, 0.03, 0.03]))
-    f = by_id(sentences.findings(est, reported))
+    rows = t3([0.3, 0.512, 0.6, 0.7, 0.7], [0.2, 0.01, 0.02, 0.03, 0.03])
+    f = by_id(sentences.findings(frame(rows), reported))
+    assert f.loc["C1", "verdict"] == "not testable"  # no design-based test saved: cluster-robust p decide nothing
+    f = by_id(sentences.findings(frame(rows + design_rows("table3 (2)", "DID", 0.01) + size_rows()), reported))
     assert f.loc["C1", "verdict"] == "supported" and f.loc["H1", "verdict"] == "supported"
     s = f.loc["C1", "sentence"]
     assert "0.512" in s and "0.700" in s  # our numbers, read from the frame
@@ -282,7 +301,8 @@ def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(r
 
 
 def test_c1_contradicted_by_significant_negative_estimates(reported):
-    est = frame(t3([0.3, -0.6, -0.6, -0.4, -0.4], [0.2, 0.01, 0.01, 0.2, 0.2]))
+    est = frame(t3([0.3, -0.6, -0.6, -0.4, -0.4], [0.2, 0.01, 0.01, 0.2, 0.2])
+                + design_rows("table3 (2)", "DID", 0.01) + size_rows())
     f = by_id(sentences.findings(est, reported))
     assert f.loc["C1", "verdict"] == "contradicted"
     assert "negative with p < 0.05 in 2 (columns (2), (3))" in f.loc["C1", "sentence"]
@@ -336,20 +356,24 @@ def test_c2_verdict_rests_on_the_full_event_study(reported):
     # the truncated study looks perfect, the full one is flat: the full one decides
     rows = event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + full_rows([0.1, 0.0, -0.1, 0.05, 0.1], [0.5] * 5)
     f = by_id(sentences.findings(frame(rows), reported))
-    assert f.loc["C2", "verdict"] == "not supported"
+    assert f.loc["C2", "verdict"] == "not testable"
     s = f.loc["C2", "sentence"]
     assert "post_3 1.858" in s  # the paper's, from reported_values.csv
     assert "cannot test C2" in s and "0 of 5 post-policy coefficients are positive" in s
     assert s.index("@tbl-table4-full") > s.index("(@tbl-table4)")
     # a rising, significant full path with a quiet pre-period is supported
-    good = frame(full_rows([0.2, 0.5, 0.9, 1.4, 1.6], [0.01] * 5))
+    post = ["current", "post_1", "post_2", "post_3"]
+    good = frame(full_rows([0.2, 0.5, 0.9, 1.4, 1.6], [0.01] * 5) + size_rows()
+                 + sum((design_rows("table4_full", t, 0.01, table="inference_event") for t in post), []))
     g = by_id(sentences.findings(good, reported)).loc["C2"]
     assert g["verdict"] == "supported" and "grows from 0.200 to 1.400" in g["sentence"]
     assert "largest is post_4 (1.600)" in g["sentence"]
 
 
 def test_c2_negative_path_is_less_negative_not_larger(reported):
-    rows = full_rows([-1.087, -0.876, -0.295, -0.427], [0.01, 0.03, 0.3, 0.001])
+    rows = full_rows([-1.087, -0.876, -0.295, -0.427], [0.01, 0.03, 0.3, 0.001]) + size_rows() + sum(
+        (design_rows("table4_full", t, p) for t, p in zip(["current", "post_1", "post_2", "post_3"],
+                                                          [0.01, 0.03, 0.3, 0.001])), [])
     f = by_id(sentences.findings(frame(rows), reported)).loc["C2"]
     assert "from −1.087 to −0.427 (less negative)" in f["sentence"] and "larger" not in f["sentence"]
     assert "0 of 4 post-policy coefficients are positive" in f["sentence"] and "none is positive" in f["sentence"]
@@ -358,7 +382,8 @@ def test_c2_negative_path_is_less_negative_not_larger(reported):
 
 
 def test_c2_pre_trend_makes_the_path_untestable(reported):
-    rows = full_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre=(0.8, 0.02), pre_p=(0.01, 0.7))
+    rows = (full_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre=(0.8, 0.02), pre_p=(0.01, 0.7)) + size_rows()
+            + design_rows("table4_full", "pre_3", 0.01) + design_rows("table4_full", "current", 0.01))
     f = by_id(sentences.findings(frame(rows), reported)).loc["C2"]
     assert f["verdict"] == "not testable (pre-trend)"
     assert "1 of 2 pre-policy coefficients have p < 0.05 (pre_3)" in f["sentence"]
@@ -368,21 +393,18 @@ def test_c2_pre_trend_makes_the_path_untestable(reported):
 def test_c2_falls_back_to_the_truncated_study_and_keeps_column_1(reported):
     good = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4))
     f = by_id(sentences.findings(good, reported))
-    assert f.loc["C2", "verdict"] == "supported"
+    assert f.loc["C2", "verdict"] == "not estimable"  # the verdict needs the full event study
     assert "post_3 1.400" in f.loc["C2", "sentence"] and "No full event study was saved" in f.loc["C2", "sentence"]
-    pre_trend = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre_p=(0.01, 0.7)))
-    assert by_id(sentences.findings(pre_trend, reported)).loc["C2", "verdict"] == "not testable (pre-trend)"
     # a second column (another specification) must not be mixed into the paper's column (1)
     other = frame(event_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4) + event_rows([-1, -1, -1, -1], [0.01] * 4, column="(2)"))
-    assert by_id(sentences.findings(other, reported)).loc["C2", "verdict"] == "supported"
-    shrinking = frame(event_rows([1.4, 0.9, 0.5, 0.2], [0.01] * 4))
-    assert by_id(sentences.findings(shrinking, reported)).loc["C2", "verdict"] == "partly supported"
+    assert "post_3 1.400" in by_id(sentences.findings(other, reported)).loc["C2", "sentence"]
 
 
 def test_unidentified_mechanisms_are_named_not_numbered(reported):
     rows = [row("table6", "(1)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
             row("table6", "(2)", "DID", 0.25, 0.001),
             row("table6", "(3)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)")]
+    rows += design_rows("table6 (2)", "DID", 0.001) + size_rows()
     f = by_id(sentences.findings(frame(rows), reported))
     assert "not identified (year-level outcome)" in f.loc["H2", "sentence"]
     assert f.loc["H2", "verdict"] == "not estimable" and f.loc["H4", "verdict"] == "not estimable"
@@ -392,7 +414,7 @@ def test_unidentified_mechanisms_are_named_not_numbered(reported):
 
 def test_h4_agrees_with_paper_when_insignificant(reported):
     f = by_id(sentences.findings(frame([row("table6", "(3)", "DID", 3.0, 0.6)]), reported))
-    assert f.loc["H4", "verdict"] == "not supported" and "3.000" in f.loc["H4", "sentence"]
+    assert f.loc["H4", "verdict"] == "not testable" and "3.000" in f.loc["H4", "sentence"]
 
 
 def oxide_rows(values, p):
@@ -403,10 +425,10 @@ def test_c4_heterogeneity_rules(reported):
     # Nd, Ce, La, PrNd, Dy, Tb: heavy on top and both Pr/Nd products significant, one La/Ce
     good = by_id(sentences.findings(frame(oxide_rows([1.3, 0.7, 0.2, 0.5, 2.1, 2.9],
                                                     [0.01, 0.04, 0.5, 0.03, 0.01, 0.01])), reported))
-    assert good.loc["C4", "verdict"] == "supported"
+    assert good.loc["C4", "verdict"] == "not testable"  # no design-based test of Table 7
     assert "rests on significance, not on size" in good.loc["C4", "sentence"]  # paper: PrNd 0.502 < CeO2 0.715
     bad = by_id(sentences.findings(frame(oxide_rows([2.0, 0.7, 0.2, 0.5, 0.1, 0.3], [0.5] * 6)), reported))
-    assert bad.loc["C4", "verdict"] == "not supported"
+    assert bad.loc["C4", "verdict"] == "not testable"
     none = [row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006")
             for c in verdicts.OXIDES]
     f = by_id(sentences.findings(frame(none), reported))
@@ -436,7 +458,8 @@ def test_formatting_helpers():
 
 
 def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
-    found = sentences.findings(frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])), reported)
+    found = sentences.findings(frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])
+                                     + design_rows("table3 (2)", "DID", 0.01) + size_rows()), reported)
     table = sentences.conclusion_table(data["conclusions"], found, {"tbl-table3", "sec-event-study"})
     assert list(table[""]) == ["C1", "C2", "C3", "C4"]
     assert table.iloc[0]["verdict on public data"] == "supported" and table.iloc[0]["tested here in"] == "@tbl-table3"

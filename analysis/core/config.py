@@ -24,7 +24,7 @@ ALPHA = 0.05
 #: the tolerance above the nominal level a test's measured size may have and still count as holding its
 #: size, the fewest observed treated years on each side of an admissible placebo start year, and the
 #: block length (years) of the residual block bootstrap.
-N_SIMULATIONS = 400
+N_SIMULATIONS = 300
 SIM_CHUNK = 100
 N_JOBS = -1
 SIZE_TOLERANCE = 0.025

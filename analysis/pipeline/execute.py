@@ -73,6 +73,11 @@ def declared_inputs(nb: dict) -> list[str]:
     return list(nb.get("metadata", {}).get("redid", {}).get("inputs", []))
 
 
+def saves_estimates(nb: dict) -> bool:
+    """True when the notebook's code saves rows to the estimates store (calls `estimates.save`)."""
+    return any("estimates.save(" in cell_text(c) for c in nb.get("cells", []) if c.get("cell_type") == "code")
+
+
 def chapter_key(plan: Plan, nb: dict, reads: list[Path]) -> str:
     names = declared_parameters(nb)
     values = {k: v for k, v in plan.params.items() if k in names and k not in PATH_PARAMETERS}
@@ -243,11 +248,16 @@ def snapshot(folder: Path) -> dict[str, int]:
 
 
 def run_all(plan: Plan, chapters: list[str], log, say) -> dict[str, str]:
-    """Execute chapters that declare no build product in parallel, then the others in book order.
+    """Execute chapters that declare no build product in parallel, then the others in book order (those
+    that also save estimates first).
     The first failure (in book order) is raised after running chapters finish."""
     numbered = {c: f"[{i}/{len(chapters)}] {c}" for i, c in enumerate(chapters, 1)}
     first = [c for c in chapters if not declared_inputs(read_notebook(plan.project / c))]
     later = [c for c in chapters if c not in first]
+    # readers that also save estimates (the audit) before the pure readers (Preface, hypotheses, conclusions),
+    # so that on a cold build every reader sees the final estimates and a rebuild finds it fresh
+    later = [c for c in later if saves_estimates(read_notebook(plan.project / c))] + [
+        c for c in later if not saves_estimates(read_notebook(plan.project / c))]
     outcome = {}
     pool = ThreadPoolExecutor(max_workers=workers())
     try:

@@ -17,8 +17,9 @@ REF = re.compile(r"(?<![\w@])@((?:sec|fig|tbl)-[\w-]*\w)")
 
 
 def book_sources(root: Path = ROOT) -> list[Path]:
-    """The book's source files: index.qmd and the chapter notebooks."""
-    return [p for p in [root / "index.qmd", *sorted((root / "chapters").glob("*.ipynb"))] if p.is_file()]
+    """The book's source files: the Preface (index.ipynb, or index.qmd in older layouts) and the chapter notebooks."""
+    return [p for p in [root / "index.ipynb", root / "index.qmd", *sorted((root / "chapters").glob("*.ipynb"))]
+            if p.is_file()]
 
 
 def _cells(path: Path) -> list[tuple[str, str]]:

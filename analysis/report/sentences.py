@@ -11,11 +11,14 @@ import math
 import pandas as pd
 from scipy import stats
 
+from analysis.core import config
 from analysis.data import exhibits
 from analysis.data.facts import source_label
 from analysis.data.paper import lookup
 from analysis.display.fact_tables import tested_in, xref
+from analysis.display.inference_tables import SHORT
 from analysis.estimation import estimates as estimates_store
+from analysis.estimation.inference.tables import read_size, read_tests
 from analysis.report.verdicts import (
     ALPHA,
     EVENT_POST,
@@ -35,6 +38,7 @@ from analysis.report.verdicts import (
     stars_text,
     tally,
     usable,
+    verdict_table,
 )
 
 
@@ -291,20 +295,75 @@ def _refs(defined: set[str] | None) -> dict[str, str]:
     return refs
 
 
+def claim_verdicts(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None, *, alpha: float = ALPHA,
+                   tolerance: float = config.SIZE_TOLERANCE) -> pd.DataFrame:
+    """The book's verdict table (`verdicts.verdict_table`) on the estimates file: the design-based tests
+    (tables `inference*`) and the size table (`size`) are read from it too."""
+    est = estimates if estimates is not None else pd.DataFrame(columns=["table"])
+    return verdict_table(est, reported, read_tests(est), read_size(est), alpha=alpha, tolerance=tolerance,
+                         labels=SHORT)
+
+
+def _verdict_sentence(row) -> str:
+    return f"**Verdict: {row['verdict']}** — {row['reason']}."
+
+
+def _cr1_caveat(table: pd.DataFrame) -> str:
+    """The warning that the p-values quoted in the descriptions are cluster-robust, with the size measured."""
+    rows = table[table["claim"] == "C1"]
+    size = rows["cr1_size"].iloc[0] if not rows.empty and "cr1_size" in rows else float("nan")
+    if not math.isfinite(size):
+        return "(The p-values in this description are cluster-robust and decide no verdict.)"
+    return (f"(The p-values in this description are cluster-robust; on this design that test rejects a true null "
+            f"in up to {size:.0%} of samples at a nominal 5%, so they decide no verdict: @sec-one-treated-size.)")
+
+
+def _combined(parts: pd.DataFrame) -> dict:
+    """One verdict for a conclusion resting on several claims (C3: H2 and H3): the estimable parts decide,
+    and the sentence names the parts that are not estimable."""
+    estimable = parts[parts["verdict"] != "not estimable"]
+    if estimable.empty:
+        return {"verdict": "not estimable", "reason": "; ".join(f"{r.claim}: {r.reason}" for r in parts.itertuples())}
+    verdict = estimable["verdict"].iloc[0] if estimable["verdict"].nunique() == 1 else "mixed"
+    return {"verdict": verdict, "reason": "; ".join(f"{r.claim}: {r.verdict} ({r.reason})" for r in parts.itertuples())}
+
+
 def findings(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None,
              defined: set[str] | None = None) -> pd.DataFrame:
-    """Verdict and sentence for C1-C4 and H1-H4 (columns id, verdict, sentence)."""
+    """Verdict and sentence for C1-C4 and H1-H4 (columns id, verdict, sentence). The verdict comes from
+    `claim_verdicts` (tests that hold their size); the sentence describes the estimates, then states the
+    verdict and its reason."""
     refs = _refs(defined)
-    c1 = finding_c1(estimates, reported, refs)
-    h2_text, h2 = gdp = mechanism_text(estimates, reported, "(1)", "LNGDP", refs["table6"])
-    h3_text, h3 = cr4 = mechanism_text(estimates, reported, "(2)", "CR4", refs["table6"])
-    out = {
-        "C1": c1, "C2": finding_c2(estimates, reported, refs), "C3": finding_c3(gdp, cr4),
-        "C4": finding_c4(estimates, reported, refs), "H1": c1,
-        "H2": {"verdict": h2.verdict, "sentence": h2_text}, "H3": {"verdict": h3.verdict, "sentence": h3_text},
-        "H4": finding_h4(estimates, reported, refs),
+    table = claim_verdicts(estimates, reported)
+    by = table.set_index("claim")
+    caveat = _cr1_caveat(table)
+    c1 = finding_c1(estimates, reported, refs)["sentence"]
+    c2 = finding_c2(estimates, reported, refs)["sentence"]
+    h2_text, _ = gdp = mechanism_text(estimates, reported, "(1)", "LNGDP", refs["table6"])
+    h3_text, _ = cr4 = mechanism_text(estimates, reported, "(2)", "CR4", refs["table6"])
+    h4_text = finding_h4(estimates, reported, refs)["sentence"]
+    c3 = _combined(table[table["claim"].isin(["H2", "H3"])])
+    text = {
+        "C1": f"{c1} {caveat} {_verdict_sentence(by.loc['C1'])}",
+        "C2": f"{c2} {caveat} {_verdict_sentence(by.loc['C2'])}",
+        "C3": f"{finding_c3(gdp, cr4)['sentence']} {_verdict_sentence(c3)}",
+        "C4": f"{finding_c4(estimates, reported, refs)['sentence']} {_verdict_sentence(by.loc['C4'])}",
+        "H2": f"{h2_text} {_verdict_sentence(by.loc['H2'])}",
+        "H3": f"{h3_text} {_verdict_sentence(by.loc['H3'])}",
+        "H4": f"{h4_text} {_verdict_sentence(by.loc['H4'])}",
     }
-    return pd.DataFrame([{"id": k, **v} for k, v in out.items()])
+    verdict = {"C1": by.loc["C1", "verdict"], "C2": by.loc["C2", "verdict"], "C3": c3["verdict"],
+               "C4": by.loc["C4", "verdict"], "H2": by.loc["H2", "verdict"], "H3": by.loc["H3", "verdict"],
+               "H4": by.loc["H4", "verdict"]}
+    text["H1"], verdict["H1"] = text["C1"], verdict["C1"]
+    order = ["C1", "C2", "C3", "C4", "H1", "H2", "H3", "H4"]
+    return pd.DataFrame({"id": order, "verdict": [verdict[k] for k in order], "sentence": [text[k] for k in order]})
+
+
+def headline(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None) -> str:
+    """The Preface's headline findings: one bullet per claim with its verdict and reason."""
+    table = claim_verdicts(estimates, reported)
+    return "\n".join(f"- **{r.claim}** ({r.statement}): *{r.verdict}* — {r.reason}." for r in table.itertuples())
 
 
 def significance_note(estimates: pd.DataFrame | None, table: str = "table3", alpha: float = ALPHA) -> str:
@@ -317,7 +376,7 @@ def significance_note(estimates: pd.DataFrame | None, table: str = "table3", alp
     d = df.mode().iloc[0]
     g = f" ({int(clusters.mode().iloc[0])} clusters)" if not clusters.empty else ""
     return (f"With t({int(d)}){g}, p < {alpha:g} needs |t| > {stats.t.ppf(1 - alpha / 2, d):.2f}, so significance "
-            f"is hard to reach and \"direction only\" is a weak result, not a negative one.")
+            f"(how often that test rejects a true null on this design is measured in @sec-one-treated-size).")
 
 
 def load_estimates(build_dir) -> pd.DataFrame:

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.estimation.inference.assignment import Model, admissible_starts
-from analysis.estimation.twfe import RANK_TOL
 from analysis.estimation.inference.design import Design, basis
+from analysis.estimation.twfe import RANK_TOL
 
 TIE = 1e-10  # relative tolerance: a statistic this close to the real one counts as "at least as large"
 

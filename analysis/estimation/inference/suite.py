@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import config
-from analysis.estimation.placebo import draw_fake_treated
 from analysis.estimation.inference.assignment import Model
 from analysis.estimation.inference.controls import controls_test
 from analysis.estimation.inference.design import Design, estimation_sample
 from analysis.estimation.inference.inversion import ConfidenceSet, default_grid, invert
 from analysis.estimation.inference.randomization import paper_placebo, time_randomization, unit_randomization
 from analysis.estimation.inference.wild import WildBootstrap
+from analysis.estimation.placebo import draw_fake_treated
 
 LABELS = {
     "cr1": ("cluster-robust", "CR1 cluster-robust t, t(G−1) reference"),
@@ -122,7 +122,7 @@ def _placebo(sample, model, treated, policy_year, panel, keep, n_placebo, seed):
     return test, test.D.shape[1]
 
 
-def run(suite: Suite, alpha: float = config.ALPHA, grid_points: int = 401) -> pd.DataFrame:
+def run(suite: Suite, alpha: float = config.ALPHA, grid_points: int = 201) -> pd.DataFrame:
     """One row per test: id, family, label, estimate, p, floor, number of assignments/draws, and the
     confidence set by test inversion on `grid_points` effects (low, high, open ends, holes, grid step;
     `grid_points=0`: no confidence set)."""

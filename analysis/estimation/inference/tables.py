@@ -47,9 +47,16 @@ def tidy_tests(results: pd.DataFrame, exhibit: str, coefficient: str, outcome: s
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def tidy_path(path: pd.DataFrame, exhibit: str, outcome: str = "LNPRI", table: str = "inference_event") -> pd.DataFrame:
+    """Estimates rows of `event.event_path_tests` output: `tidy_tests` for every coefficient of the path."""
+    return pd.concat([tidy_tests(path[path["coefficient"] == c], exhibit, c, outcome, table)
+                      for c in pd.unique(path["coefficient"])], ignore_index=True)
+
+
 def read_tests(estimates: pd.DataFrame, table: str = "inference") -> pd.DataFrame:
-    """Wide frame: exhibit, coefficient, test, coef, p, floor, ci_low, ci_high, n, note."""
-    hit = estimates[estimates["table"] == table] if not estimates.empty else estimates
+    """Wide frame: exhibit, coefficient, test, coef, p, floor, ci_low, ci_high, n, note (from every table
+    whose name starts with `table`: `inference`, `inference_event`, ...)."""
+    hit = estimates[estimates["table"].astype(str).str.startswith(table)] if not estimates.empty else estimates
     if hit.empty:
         return pd.DataFrame(columns=["exhibit", "coefficient", "test", *QUANTITIES, "n", "note"])
     parts = hit["term"].str.split("|", expand=True)
