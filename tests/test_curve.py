@@ -71,3 +71,25 @@ def test_tidy_rows(spec_curve):
     rows = curve.tidy(spec_curve)
     assert set(rows["term"]) == {"DID", "ri_p"} and len(rows) == 2 * len(spec_curve)
     assert rows["column"].is_unique is False and rows.groupby("term")["column"].nunique().eq(len(spec_curve)).all()
+
+
+def test_a_common_deflator_cannot_change_the_log_did_but_can_change_the_level_did(panel):
+    """The chapter's claim: deflating every price by one index is absorbed by the year effects in logs."""
+    index = np.log1p(0.03 * (panel["year"] - 1999)) + 0.1 * np.sin(panel["year"])
+    nominal = panel.assign(LNPRI=panel["LNPRI"] + index)
+    c = curve.run({"baseline": panel, "nominal": nominal}, {"full": None})
+    by = c.set_index(["variant", "controls", "covariates", "form"])["estimate"]
+    log = by.xs("log", level="form")
+    assert np.allclose(log.xs("baseline").sort_index(), log.xs("nominal").sort_index(), atol=1e-10)
+    level = by.xs("level", level="form")
+    assert not np.allclose(level.xs("baseline").sort_index(), level.xs("nominal").sort_index(), atol=1e-6)
+
+
+def test_panels_uses_variants_only_when_they_belong_to_the_panel(panel, tmp_path):
+    assert list(curve.panels(tmp_path, panel)) == ["baseline"]                    # none built (a user's panel)
+    (tmp_path / "data").mkdir()
+    long = pd.concat([panel.assign(variant="baseline"), panel.assign(variant="nominal", LNPRI=panel["LNPRI"] + 1)])
+    long.to_csv(tmp_path / "data" / "panel_variants.csv", index=False)
+    got = curve.panels(tmp_path, panel)
+    assert list(got) == ["baseline", "nominal"] and got["baseline"] is panel
+    assert list(curve.panels(tmp_path, panel.assign(LNPRI=panel["LNPRI"] * 2))) == ["baseline"]   # another panel

@@ -23,13 +23,14 @@ inference package's `unit_randomization`), whose floor is 1 / (number of units w
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.core import config
+from analysis.core.errors import DataError
+from analysis.data.variants import load_variants
 from analysis.estimation.sensitivity.dates import randomization_p
 from analysis.estimation.twfe import RANK_TOL, fe_matrix
 
@@ -146,15 +147,13 @@ def tidy(curve: pd.DataFrame, table: str = "spec_curve", outcome: str = "LNPRI")
 
 
 def panels(build_dir, panel: pd.DataFrame, outcome: str = "LNPRI") -> dict[str, pd.DataFrame]:
-    """The panel variants of the data step (`<build>/data/panel_variants.csv`, long, column `variant`;
-    the contract of the data layer), or only {'baseline': panel} when there are none or when their
-    `baseline` is not `panel` (e.g. the book runs on a user's panel): variants are used only if they
-    belong to the panel the book is about."""
-    path = Path(build_dir) / "data" / "panel_variants.csv"
-    if not path.is_file():
+    """The data step's panel variants (`data.variants.load_variants`), or only {'baseline': panel} when
+    none were built (a user's panel) or when their `baseline` is not `panel`: variants are used only if
+    they belong to the panel the book is about."""
+    try:
+        out = load_variants(build_dir)
+    except DataError:
         return {"baseline": panel}
-    long = pd.read_csv(path)
-    out = {str(v): g.drop(columns="variant").reset_index(drop=True) for v, g in long.groupby("variant", sort=False)}
     base = out.get("baseline")
     key = ["mineral", "year"]
     if base is None or len(base) != len(panel) or not np.allclose(
