@@ -376,6 +376,10 @@ def _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolera
     verdict = judged[0]["verdict"] if len(judged) == 1 else combine_terms([j["verdict"] for j in judged],
                                                                           pre_rejected)
     reason = _reasons(terms, judged, labels)
+    if claim.exhibit is None and verdict != "not estimable":  # estimated, but no design-based test was run
+        shown_rows = usable(rows[rows["term"].isin(terms)])
+        ours = [f"{r['column']} {num(float(r['estimate']))}" for _, r in shown_rows.iterrows()]
+        verdict, reason = "not testable", f"no design-based test of {claim.table} was run on this design"
     if pre_rejected:
         reason = "a test that holds its size rejects a pre-policy coefficient; " + reason
     repeats = same_fits(estimates, claim) if claim.table in ("table3", "table5") else []
