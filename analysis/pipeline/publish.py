@@ -114,7 +114,8 @@ def clean_leftovers(out: Path, build: Path) -> list[Path]:
     removed = []
     if out.parent.is_dir():
         for path in [*out.parent.glob(out.name + STAGING + "*"), out.with_name(out.name + ".old")]:
-            if path.is_dir() and owned(path):
+            # owned, or empty: a build killed between creating the staging folder and marking it
+            if path.is_dir() and (owned(path) or not any(path.iterdir())):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     for path in [*(build / "executed").rglob("*.running.ipynb"), *(build / "runtime").glob("*")]:
