@@ -1,4 +1,5 @@
 """`python -m analysis`: the command line (analysis.pipeline.cli)."""
+
 import sys
 
 from analysis.pipeline.cli import main

@@ -10,6 +10,7 @@ render), read from its progress lines. Other processes on the machine slow every
 
 Usage: .venv/bin/python scripts/benchmark_build.py [--repeat N] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,12 +41,15 @@ def copy_project(dest: Path) -> None:
 
 def edit_notebook(path: Path, kind: str) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if c["cell_type"] == kind and
-                "parameters" not in c.get("metadata", {}).get("tags", []) and
-                (kind == "markdown" or "#|" not in "".join(c["source"])[:3]))
+    cell = next(
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == kind
+        and "parameters" not in c.get("metadata", {}).get("tags", [])
+        and (kind == "markdown" or "#|" not in "".join(c["source"])[:3])
+    )
     src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-    cell["source"] = src + ("\n\nA sentence added by the benchmark." if kind == "markdown"
-                            else "\n_benchmark_edit = 1")
+    cell["source"] = src + ("\n\nA sentence added by the benchmark." if kind == "markdown" else "\n_benchmark_edit = 1")
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -57,19 +61,27 @@ def stages(stdout: str) -> str:
     cached = len(re.findall(r"unchanged, cached", stdout)) - (1 if data and data.group(2) is None else 0)
     render = re.search(r"\[render\] (unchanged|.*\(([\d.]+) s\))", stdout)
     total = re.search(r"book written to .* in ([\d.]+) s", stdout)
-    parts = [f"data {'cached' if data and data.group(2) is None else (data.group(2) + ' s' if data else '?')}",
-             f"executed {len(executed)}" + (f" ({', '.join(f'{Path(c).stem} {t} s' for c, t in executed[:4])}"
-                                            f"{', ...' if len(executed) > 4 else ''})" if executed else ""),
-             f"markdown-only {markdown}", f"cached {cached}",
-             f"render {'cached' if render and render.group(2) is None else (render.group(2) + ' s' if render else '?')}",
-             f"in-process {total.group(1) if total else '?'} s"]
+    parts = [
+        f"data {'cached' if data and data.group(2) is None else (data.group(2) + ' s' if data else '?')}",
+        f"executed {len(executed)}"
+        + (
+            f" ({', '.join(f'{Path(c).stem} {t} s' for c, t in executed[:4])}{', ...' if len(executed) > 4 else ''})"
+            if executed
+            else ""
+        ),
+        f"markdown-only {markdown}",
+        f"cached {cached}",
+        f"render {'cached' if render and render.group(2) is None else (render.group(2) + ' s' if render else '?')}",
+        f"in-process {total.group(1) if total else '?'} s",
+    ]
     return "; ".join(parts)
 
 
 def run(project: Path, env: dict) -> tuple[float, str]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--offline"], cwd=project, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--offline"], cwd=project, env=env, capture_output=True, text=True
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"build failed in {project}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
@@ -90,8 +102,10 @@ def main() -> int:
     copy_project(project)
     env = {**os.environ, "REDID_MIRROR": str(mirror_dir()), "REDID_BUILD": str(project / "_build")}
     env.pop("REDID_CACHE", None)
-    print(f"benchmark of the build on a copy of the project in {project}; {os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"benchmark of the build on a copy of the project in {project}; {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
     rows = []
     wall, out = run(project, env)
     rows.append(("cold", [wall], stages(out)))

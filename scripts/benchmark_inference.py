@@ -7,6 +7,7 @@ time of every test on the data (with its confidence set), the time per 100 simul
 every test, and the wall time of each scenario of `simulate.size_power` with `--jobs` workers
 (default: config.N_JOBS) at `--n-sims` replications (default: config.N_SIMULATIONS).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,15 +51,17 @@ def main() -> None:
         test.pvalues(Y)
         t2 = time.perf_counter()
         print(f"{name:<16}{t1 - t0:>30.3f}{t2 - t1:>34.3f}")
-    print(f"\nsize and power, {args.n_sims} replications per scenario, chunks of {config.SIM_CHUNK}, "
-          f"n_jobs = {args.jobs}:")
+    print(
+        f"\nsize and power, {args.n_sims} replications per scenario, chunks of {config.SIM_CHUNK}, "
+        f"n_jobs = {args.jobs}:"
+    )
     total = 0.0
-    scenarios = [(f"size: {k}", k, 0.0) for k in simulate.KINDS] + [(f"power: {k}", k, 0.648)
-                                                                     for k in simulate.KINDS[1:]]
+    scenarios = [(f"size: {k}", k, 0.0) for k in simulate.KINDS] + [
+        (f"power: {k}", k, 0.648) for k in simulate.KINDS[1:]
+    ]
     for column, kind, tau in scenarios:
         t0 = time.perf_counter()
-        simulate.simulate(s, simulate.NoiseModel.from_data(s, kind), effect=tau, n_sims=args.n_sims,
-                          n_jobs=args.jobs)
+        simulate.simulate(s, simulate.NoiseModel.from_data(s, kind), effect=tau, n_sims=args.n_sims, n_jobs=args.jobs)
         dt = time.perf_counter() - t0
         total += dt
         print(f"  {column:<20}{dt:8.2f} s")

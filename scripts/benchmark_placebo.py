@@ -5,6 +5,7 @@ Usage: .venv/bin/python scripts/benchmark_placebo.py [--panel _build/data/panel.
 The loop is timed for at most --loop-max draws; for larger counts its time is extrapolated linearly
 from that measurement (stated in the output). Both are checked to give the same coefficients.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,10 @@ def main() -> None:
         panel = simulate_panel(n_units=5, n_treated=1, seed=0).rename(columns={"y": "LNPRI"})
         what = "simulated 5 × 24 panel (no panel file found)"
     n_fake = int(panel["treat"].sum())
-    print(f"panel: {what}; {len(panel)} rows, {int(panel['LNPRI'].notna().sum())} with LNPRI; {n_fake} fake-treated per draw")
+    print(
+        f"panel: {what}; {len(panel)} rows, {int(panel['LNPRI'].notna().sum())} with LNPRI; "
+        f"{n_fake} fake-treated per draw"
+    )
     loop_rate = None
     for n in (500, 10_000):
         draws = placebo.draw_fake_treated(len(panel), n_fake, n, args.seed)
@@ -54,8 +58,10 @@ def main() -> None:
             print(f"  check on {m} draws: max |vectorised − loop| coefficient difference = {gap:.1e}")
         t_loop = loop_rate * n
         how = "measured" if m == n else f"extrapolated from {args.loop_max} measured draws"
-        print(f"{n:>6} draws: vectorised {t_fast:8.4f} s | loop {t_loop:8.2f} s ({how}) | "
-              f"loop / vectorised = {t_loop / t_fast:,.0f}×")
+        print(
+            f"{n:>6} draws: vectorised {t_fast:8.4f} s | loop {t_loop:8.2f} s ({how}) | "
+            f"loop / vectorised = {t_loop / t_fast:,.0f}×"
+        )
 
 
 if __name__ == "__main__":

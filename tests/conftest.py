@@ -8,6 +8,7 @@
 
 Markers: `e2e` marks the end-to-end builds; `pytest -m "not e2e"` runs the fast unit tests alone.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

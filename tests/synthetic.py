@@ -1,4 +1,5 @@
 """Synthetic inputs shared by several test modules (importable because pytest puts tests/ on sys.path)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,9 +15,16 @@ def user_panel(seed: int = 0, effect: float = 0.5, optional: bool = False) -> pd
     for i, m in enumerate(MINERALS):
         for y in range(1999, 2023):
             did = float(m == "rare_earths" and y >= 2006)
-            rows.append({"mineral": m, "year": y, "LNPRI": 3 + i + 0.03 * (y - 1999) + effect * did + rng.normal(0, 0.1),
-                         "LNGDP": 11 + 0.04 * (y - 1999), "CR4": float(np.clip(0.6 + 0.05 * i + rng.normal(0, 0.02), 0, 1)),
-                         "EPU": 100.0 + 3 * (y - 1999)})
+            rows.append(
+                {
+                    "mineral": m,
+                    "year": y,
+                    "LNPRI": 3 + i + 0.03 * (y - 1999) + effect * did + rng.normal(0, 0.1),
+                    "LNGDP": 11 + 0.04 * (y - 1999),
+                    "CR4": float(np.clip(0.6 + 0.05 * i + rng.normal(0, 0.02), 0, 1)),
+                    "EPU": 100.0 + 3 * (y - 1999),
+                }
+            )
     frame = pd.DataFrame(rows)
     if optional:
         years = frame["year"] - 1999

@@ -5,6 +5,7 @@ layers below it, never one above. The renderer (analysis/render) imports nothing
 analysis; the report layer may use its cell-option parser and the pipeline drives it. Imports inside
 functions are allowed only for the optional heavy tools named in LAZY_OK.
 """
+
 from __future__ import annotations
 
 import ast
@@ -74,7 +75,11 @@ def violations(root: Path) -> list[str]:
             if not targets:
                 continue
             where = f"{path.relative_to(root)}:{node.lineno}"
-            if id(node) not in top and src_layer not in LAZY_LAYERS and not any(t.split(".")[0] in LAZY_OK or "quarto" in t for t in targets):
+            if (
+                id(node) not in top
+                and src_layer not in LAZY_LAYERS
+                and not any(t.split(".")[0] in LAZY_OK or "quarto" in t for t in targets)
+            ):
                 found.append(f"{where}: function-local import of {', '.join(targets)}")
             if src_layer is None:
                 continue
@@ -94,11 +99,14 @@ def test_every_module_sits_in_a_layer():
     assert loose == []
 
 
-@pytest.mark.parametrize("planted, expect", [
-    ("from analysis.report import audit\n", "data imports analysis.report"),
-    ("def f():\n    import pandas\n", "function-local import"),
-    ("from analysis.pipeline.build import build\n", "data imports analysis.pipeline"),
-])
+@pytest.mark.parametrize(
+    "planted, expect",
+    [
+        ("from analysis.report import audit\n", "data imports analysis.report"),
+        ("def f():\n    import pandas\n", "function-local import"),
+        ("from analysis.pipeline.build import build\n", "data imports analysis.pipeline"),
+    ],
+)
 def test_a_planted_wrong_way_import_is_caught(tmp_path, planted, expect):
     for layer in ORDER + ["render"]:
         (tmp_path / "analysis" / layer).mkdir(parents=True)
@@ -113,5 +121,6 @@ def test_a_planted_wrong_way_import_is_caught(tmp_path, planted, expect):
 def test_the_renderer_imports_nothing_from_the_rest(tmp_path):
     (tmp_path / "analysis" / "render").mkdir(parents=True)
     (tmp_path / "analysis" / "render" / "x.py").write_text("from analysis.core.errors import DataError\n")
-    assert violations(tmp_path) == ["analysis/render/x.py:1: render imports analysis.core.errors.DataError "
-                                    "(core is not below render)"]
+    assert violations(tmp_path) == [
+        "analysis/render/x.py:1: render imports analysis.core.errors.DataError (core is not below render)"
+    ]

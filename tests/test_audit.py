@@ -1,4 +1,5 @@
 """The audit's matching and reason categories on small frames with known answers."""
+
 import importlib
 
 import numpy as np
@@ -15,21 +16,29 @@ def reported_rows():
     rows = [
         ("table2", "均值", "LNGDP", "mean", 11.401, "11.401"),
         ("table2", "样本量", "LNGDP", "n", 120, "120"),
-        ("table3", "(2)", "DID", "coef", 0.648, "0.648***"), ("table3", "(2)", "DID", "stars", 3, "***"),
+        ("table3", "(2)", "DID", "coef", 0.648, "0.648***"),
+        ("table3", "(2)", "DID", "stars", 3, "***"),
         ("table3", "(2)", "DID", "se", 0.182, "(0.182)"),
-        ("table3", "(3)", "DID", "coef", 0.5, "0.500**"), ("table3", "(3)", "DID", "stars", 2, "**"),
+        ("table3", "(3)", "DID", "coef", 0.5, "0.500**"),
+        ("table3", "(3)", "DID", "stars", 2, "**"),
         ("table3", "(3)", "DID", "se", 0.2, "(0.200)"),
-        ("table3", "(3)", "LNGDP", "coef", 1.128, "1.128***"), ("table3", "(3)", "LNGDP", "stars", 3, "***"),
+        ("table3", "(3)", "LNGDP", "coef", 1.128, "1.128***"),
+        ("table3", "(3)", "LNGDP", "stars", 3, "***"),
         ("table3", "(3)", "LNGDP", "se", 0.245, "(0.245)"),
-        ("table3", "(2)", "Observations", "n", 114, "114"), ("table3", "(2)", "R-squared", "r2", 0.926, "0.926"),
+        ("table3", "(2)", "Observations", "n", 114, "114"),
+        ("table3", "(2)", "R-squared", "r2", 0.926, "0.926"),
         ("table3", "(2)", "individual_fe", "fe_included", 1, "是"),
-        ("table6", "(1)", "DID", "coef", 0.004, "0.004***"), ("table6", "(1)", "DID", "stars", 3, "***"),
+        ("table6", "(1)", "DID", "coef", 0.004, "0.004***"),
+        ("table6", "(1)", "DID", "stars", 3, "***"),
         ("table6", "(1)", "DID", "se", 0.001, "(0.001)"),
-        ("table6", "(1)", "R-squared", "r2", 0.997, "0.997"), ("table6", "(1)", "Observations", "n", 120, "120"),
-        ("table7", "(1) Nd2O3", "DID", "coef", 1.351, "1.351***"), ("table7", "(1) Nd2O3", "DID", "stars", 3, "***"),
+        ("table6", "(1)", "R-squared", "r2", 0.997, "0.997"),
+        ("table6", "(1)", "Observations", "n", 120, "120"),
+        ("table7", "(1) Nd2O3", "DID", "coef", 1.351, "1.351***"),
+        ("table7", "(1) Nd2O3", "DID", "stars", 3, "***"),
         ("table7", "(1) Nd2O3", "DID", "se", 0.197, "(0.197)"),
         ("table7", "(1) Nd2O3", "treat", "coef", -7.673, "−7.673***"),
-        ("table7", "(1) Nd2O3", "treat", "stars", 3, "***"), ("table7", "(1) Nd2O3", "treat", "se", 0.522, "(0.522)"),
+        ("table7", "(1) Nd2O3", "treat", "stars", 3, "***"),
+        ("table7", "(1) Nd2O3", "treat", "se", 0.522, "(0.522)"),
         ("table7", "(1) Nd2O3", "Observations", "n", 102, "102"),
         ("text", "§一", "x", "value", 1.0, "1"),
     ]
@@ -37,22 +46,72 @@ def reported_rows():
 
 
 def est(table, column, term, estimate, se, p, n=114, r2=0.9, identified=True, note=""):
-    return {"table": table, "column": column, "outcome": "y", "term": term, "estimate": estimate, "se": se, "p": p,
-            "n": n, "r2": r2, "df": 4, "clusters": 5, "identified": identified, "note": note}
+    return {
+        "table": table,
+        "column": column,
+        "outcome": "y",
+        "term": term,
+        "estimate": estimate,
+        "se": se,
+        "p": p,
+        "n": n,
+        "r2": r2,
+        "df": 4,
+        "clusters": 5,
+        "identified": identified,
+        "note": note,
+    }
 
 
 def our_estimates():
     rows = [
-        est("table3", "(2)", "DID", 0.6484, 0.1819, 0.005, n=114, r2=0.9262),           # same
-        est("table3", "(3)", "DID", 0.5001, 0.26, 0.12, n=106),                        # coef same, se/stars not
-        est("table3", "(3)", "LNGDP", np.nan, np.nan, np.nan, n=106, identified=False,
-            note="not identified (collinear with year FE)"),
-        est("table6", "(1)", "DID", np.nan, np.nan, np.nan, n=115, r2=1.0, identified=False,
-            note="not identified (year-level outcome, absorbed by year FE)"),
-        est("table7", "(1) Nd2O3", "DID", np.nan, np.nan, np.nan, n=89, identified=False,
-            note="no public series before 2006 (not estimable)"),
-        est("table7", "(1) Nd2O3", "treat", np.nan, np.nan, np.nan, n=89, identified=False,
-            note="not identified (collinear with mineral FE)"),
+        est("table3", "(2)", "DID", 0.6484, 0.1819, 0.005, n=114, r2=0.9262),  # same
+        est("table3", "(3)", "DID", 0.5001, 0.26, 0.12, n=106),  # coef same, se/stars not
+        est(
+            "table3",
+            "(3)",
+            "LNGDP",
+            np.nan,
+            np.nan,
+            np.nan,
+            n=106,
+            identified=False,
+            note="not identified (collinear with year FE)",
+        ),
+        est(
+            "table6",
+            "(1)",
+            "DID",
+            np.nan,
+            np.nan,
+            np.nan,
+            n=115,
+            r2=1.0,
+            identified=False,
+            note="not identified (year-level outcome, absorbed by year FE)",
+        ),
+        est(
+            "table7",
+            "(1) Nd2O3",
+            "DID",
+            np.nan,
+            np.nan,
+            np.nan,
+            n=89,
+            identified=False,
+            note="no public series before 2006 (not estimable)",
+        ),
+        est(
+            "table7",
+            "(1) Nd2O3",
+            "treat",
+            np.nan,
+            np.nan,
+            np.nan,
+            n=89,
+            identified=False,
+            note="not identified (collinear with mineral FE)",
+        ),
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -64,14 +123,26 @@ def audited():
 
 
 def cell(frame, table, column, term, stat="coef"):
-    hit = frame[(frame["table"] == table) & (frame["column"] == column) & (frame["term"] == term)
-                & (frame["statistic"] == stat)]
+    hit = frame[
+        (frame["table"] == table) & (frame["column"] == column) & (frame["term"] == term) & (frame["statistic"] == stat)
+    ]
     assert len(hit) == 1, (table, column, term, stat)
     return hit.iloc[0]
 
 
-@pytest.mark.parametrize("text,decimals", [("0.648***", 3), ("(0.044 3)", 4), ("−1 580***", 0), ("2 010.5", 1),
-                                            ("1.21×10−5 **", 7), ("(5.69×10−6)", 8), ("是", None), ("", None)])
+@pytest.mark.parametrize(
+    "text,decimals",
+    [
+        ("0.648***", 3),
+        ("(0.044 3)", 4),
+        ("−1 580***", 0),
+        ("2 010.5", 1),
+        ("1.21×10−5 **", 7),
+        ("(5.69×10−6)", 8),
+        ("是", None),
+        ("", None),
+    ],
+)
 def test_printed_decimals(text, decimals):
     assert audit.printed_decimals(text) == decimals
 
@@ -111,10 +182,15 @@ def test_values_and_differences(audited):
 
 
 def test_ours_at_the_chapters_precision_whatever_the_paper_prints():
-    reported = pd.DataFrame([("table5", "(1)", "GDPG", "coef", 4.18, "4.18*"), ("table5", "(1)", "GDPG", "stars", 1, "*"),
-                             ("table5", "(1)", "GDPG", "se", 0.0443, "(0.044 3)"),
-                             ("table5", "(1)", "R-squared", "r2", 0.97, "0.97")],
-                            columns=["table", "column", "row", "statistic", "value", "value_text"])
+    reported = pd.DataFrame(
+        [
+            ("table5", "(1)", "GDPG", "coef", 4.18, "4.18*"),
+            ("table5", "(1)", "GDPG", "stars", 1, "*"),
+            ("table5", "(1)", "GDPG", "se", 0.0443, "(0.044 3)"),
+            ("table5", "(1)", "R-squared", "r2", 0.97, "0.97"),
+        ],
+        columns=["table", "column", "row", "statistic", "value", "value_text"],
+    )
     ours = pd.DataFrame([est("table5", "(1)", "GDPG", 4.17934, 0.26159, 0.2, r2=0.91234)], columns=COLUMNS)
     audited = audit.audit(reported, ours, None)
     row = cell(audited, "table5", "(1)", "GDPG")
@@ -160,5 +236,7 @@ def test_map_names_real_functions():
 
 def test_table_map_says_which_estimates_are_saved():
     frame = audit.table_map({"table2", "table6"}).set_index("the paper's table")
-    assert frame.loc["Table 6 (表6)", "estimates saved"] == "yes" and frame.loc["Table 7 (表7)", "estimates saved"] == "no"
+    assert (
+        frame.loc["Table 6 (表6)", "estimates saved"] == "yes" and frame.loc["Table 7 (表7)", "estimates saved"] == "no"
+    )
     assert frame.loc["Table 7 (表7)", "chapter"] == "@sec-heterogeneity"

@@ -1,5 +1,6 @@
 """Specification curve: contains the baseline specification and reproduces its number; every
 specification's randomization p equals brute-force enumeration; the summary counts what it says."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,8 +21,11 @@ def panel():
 
 @pytest.fixture(scope="module")
 def spec_curve(panel):
-    return curve.run({"baseline": panel, "other": panel.assign(LNPRI=panel["LNPRI"] * 1.1)},
-                     {"full": None, "to 2014": 2014}, policy_year=2006)
+    return curve.run(
+        {"baseline": panel, "other": panel.assign(LNPRI=panel["LNPRI"] * 1.1)},
+        {"full": None, "to 2014": 2014},
+        policy_year=2006,
+    )
 
 
 def test_grid_is_every_combination(spec_curve):
@@ -43,8 +47,12 @@ def test_curve_contains_baseline_and_reproduces_it(panel, spec_curve):
 
 def test_randomization_equals_enumeration(panel, spec_curve):
     for covs, name in (([], "DID only"), (["CR4"], "DID + CR4")):
-        est = {u: fit_twfe(panel.assign(D=((panel["mineral"] == u) & (panel["year"] >= 2006)).astype(float)),
-                           "LNPRI", ["D", *covs]).term("D")["estimate"] for u in panel["mineral"].unique()}
+        est = {
+            u: fit_twfe(
+                panel.assign(D=((panel["mineral"] == u) & (panel["year"] >= 2006)).astype(float)), "LNPRI", ["D", *covs]
+            ).term("D")["estimate"]
+            for u in panel["mineral"].unique()
+        }
         brute = np.mean([abs(v) >= abs(est["u00"]) for v in est.values()])
         row = spec_curve[spec_curve["spec"] == f"baseline | full | all | {name} | log"].iloc[0]
         assert row["ri_p"] == pytest.approx(brute) and row["ri_floor"] == pytest.approx(0.2)
@@ -57,8 +65,15 @@ def test_level_form_is_one_on_average_before_the_policy(panel):
 
 
 def test_summary_counts():
-    frame = pd.DataFrame({"form": ["log", "log", "level"], "estimate": [0.5, -0.2, np.nan],
-                          "p": [0.01, 0.03, np.nan], "ri_p": [0.2, 0.4, np.nan], "ri_floor": [0.2, 0.2, np.nan]})
+    frame = pd.DataFrame(
+        {
+            "form": ["log", "log", "level"],
+            "estimate": [0.5, -0.2, np.nan],
+            "p": [0.01, 0.03, np.nan],
+            "ri_p": [0.2, 0.4, np.nan],
+            "ri_floor": [0.2, 0.2, np.nan],
+        }
+    )
     s = curve.summary(frame, paper_sign=1.0).set_index("subset")
     assert s.loc["all", "specifications"] == 3 and s.loc["all", "estimated"] == 2
     assert s.loc["all", "paper's sign"] == 1
@@ -86,10 +101,10 @@ def test_a_common_deflator_cannot_change_the_log_did_but_can_change_the_level_di
 
 
 def test_panels_uses_variants_only_when_they_belong_to_the_panel(panel, tmp_path):
-    assert list(curve.panels(tmp_path, panel)) == ["baseline"]                    # none built (a user's panel)
+    assert list(curve.panels(tmp_path, panel)) == ["baseline"]  # none built (a user's panel)
     (tmp_path / "data").mkdir()
     long = pd.concat([panel.assign(variant="baseline"), panel.assign(variant="nominal", LNPRI=panel["LNPRI"] + 1)])
     long.to_csv(tmp_path / "data" / "panel_variants.csv", index=False)
     got = curve.panels(tmp_path, panel)
     assert list(got) == ["baseline", "nominal"] and got["baseline"] is panel
-    assert list(curve.panels(tmp_path, panel.assign(LNPRI=panel["LNPRI"] * 2))) == ["baseline"]   # another panel
+    assert list(curve.panels(tmp_path, panel.assign(LNPRI=panel["LNPRI"] * 2))) == ["baseline"]  # another panel

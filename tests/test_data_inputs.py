@@ -1,5 +1,6 @@
 """The molybdenum splice, the oxide series (splices, flat runs, Pr-Nd proxy, index), the readers of
 the two USGS-derived inputs, the panel variants, and the data step built from the pinned URLs alone."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,10 +17,10 @@ import pytest
 import yaml
 
 from analysis.core.errors import DataError
+from analysis.core.paths import mirror_dir
 from analysis.data import oxide_series as ox
 from analysis.data.build import write_panel
 from analysis.data.manifest import MANIFEST, Source, load_manifest
-from analysis.core.paths import mirror_dir
 from analysis.data.readers import read
 from analysis.data.splice import fit_ratio, splice
 from analysis.data.variants import VARIANTS, load_variants
@@ -35,10 +36,11 @@ def walk(seed: int, years=YEARS, start: float = 50.0) -> pd.Series:
 
 # ---------------------------------------------------------------- splice
 
+
 def test_splice_recovers_a_planted_ratio():
-    old = walk(1).loc[1999:2018]                           # e.g. the USGS unit value, 1999-2018
+    old = walk(1).loc[1999:2018]  # e.g. the USGS unit value, 1999-2018
     rng = np.random.default_rng(2)
-    new = (walk(1) * 0.8 * np.exp(rng.normal(0, 0.01, 24))).loc[2011:2022]   # e.g. IMF from 2011
+    new = (walk(1) * 0.8 * np.exp(rng.normal(0, 0.01, 24))).loc[2011:2022]  # e.g. IMF from 2011
     fit = fit_ratio(old, new)
     assert fit.years == list(range(2011, 2019))
     assert fit.factor == pytest.approx(0.8, rel=0.01)
@@ -57,11 +59,12 @@ def test_splice_without_overlap_is_an_error():
 
 # ---------------------------------------------------------------- oxide series
 
+
 def test_flat_years_flags_runs_of_three_or_more():
     s = pd.Series([22, 28.5, 28.5, 28.5, 45, 60, 60, 42], index=range(1999, 2007))
     assert ox.flat_years(s) == [2000, 2001, 2002]
     assert ox.flat_years(s, min_run=2) == [2000, 2001, 2002, 2004, 2005]
-    gap = pd.Series([5.0, 5.0, 5.0], index=[2000, 2001, 2003])   # not consecutive years
+    gap = pd.Series([5.0, 5.0, 5.0], index=[2000, 2001, 2003])  # not consecutive years
     assert ox.flat_years(gap) == []
 
 
@@ -85,7 +88,7 @@ def test_prnd_calibration_needs_a_common_year():
 def test_build_oxides_splices_on_overlaps_labels_each_year_and_keeps_gaps():
     truth = {o: walk(10 + i, start=20 + 10 * i) for i, o in enumerate(ox.ELEMENTS)}
     early = {o: s.loc[1999:2015] for o, s in truth.items()}
-    early["Nd2O3"].loc[2000:2005] = 28.5                                   # a flat run of list prices
+    early["Nd2O3"].loc[2000:2005] = 28.5  # a flat run of list prices
     late = {o: s.loc[2021:2022] for o, s in truth.items()}
     china = {o: truth[o].loc[2013:2022] / 3.0 for o in ("Nd2O3", "CeO2", "La2O3", "Pr6O11")}  # another unit
     prnd = (0.95 * (0.3 * truth["Pr6O11"] + 0.7 * truth["Nd2O3"])).loc[2021:2022]
@@ -116,21 +119,26 @@ def test_oxide_index_moves_with_a_common_change_and_chains_over_gaps():
 
 
 def test_drop_flat_removes_list_price_years_per_oxide():
-    frame = pd.DataFrame({"oxide": "Nd2O3", "year": list(range(1999, 2008)),
-                          "price": [22, 28.5, 28.5, 28.5, 28.5, 28.5, 28.5, 45, 60]})
+    frame = pd.DataFrame(
+        {"oxide": "Nd2O3", "year": list(range(1999, 2008)), "price": [22, 28.5, 28.5, 28.5, 28.5, 28.5, 28.5, 45, 60]}
+    )
     assert drop_flat(frame)["year"].tolist() == [1999, 2006, 2007]
 
 
 # ---------------------------------------------------------------- readers of the new inputs
 
-DS140_HEAD = ("MOLYBDENUM STATISTICS1\nU.S. GEOLOGICAL SURVEY\n[All values in metric tons (t) molybdenum content "
-              "unless otherwise noted]\nLast modification: November 12, 2019\n")
+DS140_HEAD = (
+    "MOLYBDENUM STATISTICS1\nU.S. GEOLOGICAL SURVEY\n[All values in metric tons (t) molybdenum content "
+    "unless otherwise noted]\nLast modification: November 12, 2019\n"
+)
 
 
 def ds140_file(path: Path, unit: str = "($/t)", value: str = "5850") -> Path:
-    path.write_text(DS140_HEAD + f"Year\tProduction\tUnit value {unit}\tWorld production\n"
-                    f"1999\t42400\t{value}\t130000\n2000\t40900\t5240\t133000\nNA Not available.\t\t\t\n",
-                    encoding="utf-8")
+    path.write_text(
+        DS140_HEAD + f"Year\tProduction\tUnit value {unit}\tWorld production\n"
+        f"1999\t42400\t{value}\t130000\n2000\t40900\t5240\t133000\nNA Not available.\t\t\t\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -144,18 +152,22 @@ def test_ds140_molybdenum_reader_reads_the_unit_value(tmp_path):
     assert frame.set_index("year")["value"].to_dict() == {1999: 5850.0, 2000: 5240.0}
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"unit": "($/kg)"}, r"mo\.tsv\): series 'Unit value \(\$/t\)': the file prints 'Unit value \(\$/kg\)'"),
-    ({"value": "n.a.x"}, r"mo\.tsv\): column 'Unit value \(\$/t\)': 1 non-numeric value"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"unit": "($/kg)"}, r"mo\.tsv\): series 'Unit value \(\$/t\)': the file prints 'Unit value \(\$/kg\)'"),
+        ({"value": "n.a.x"}, r"mo\.tsv\): column 'Unit value \(\$/t\)': 1 non-numeric value"),
+    ],
+)
 def test_ds140_molybdenum_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
     with pytest.raises(DataError, match=r"input 'usgs_ds140_molybdenum' \(.*" + message) as err:
         read(declared("usgs_ds140_molybdenum"), ds140_file(tmp_path / "mo.tsv", **kw))
     assert "\n" not in str(err.value)
 
 
-def theler_file(path: Path, notes: str = "Prices per kilogram of oxides", value: str = "22",
-                dollars: str = "Dollars") -> Path:
+def theler_file(
+    path: Path, notes: str = "Prices per kilogram of oxides", value: str = "22", dollars: str = "Dollars"
+) -> Path:
     rows = [f"Element,Year,{dollars},1998 Dollars,Notes"]
     for code in ("La", "Ce", "Pr", "Nd", "Dy", "Tb"):
         rows += [f"{code},1999,{value},20,USGS Mineral commodity summary Table 3", f"{code},2000,NA,NA,{notes}"]
@@ -169,11 +181,14 @@ def test_theler_reader_reads_nominal_dollars_and_skips_na(tmp_path):
     assert frame["year"].tolist() == [1999] * 6 and (frame["value"] == 22.0).all()
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"notes": "Prices per pound"}, r"series 'La': unit printed in the file is"),
-    ({"value": "twenty"}, r"column 'Dollars': 1 non-numeric value"),
-    ({"dollars": "Price"}, r"column\(s\) \['Dollars'\] not found"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"notes": "Prices per pound"}, r"series 'La': unit printed in the file is"),
+        ({"value": "twenty"}, r"column 'Dollars': 1 non-numeric value"),
+        ({"dollars": "Price"}, r"column\(s\) \['Dollars'\] not found"),
+    ],
+)
 def test_theler_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
     with pytest.raises(DataError, match=r"input 'theler_oxide_prices' \(.*p\.csv\): " + message) as err:
         read(declared("theler_oxide_prices"), theler_file(tmp_path / "p.csv", **kw))
@@ -181,6 +196,7 @@ def test_theler_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, m
 
 
 # ---------------------------------------------------------------- the data step from pinned URLs only
+
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the test output clean
@@ -197,7 +213,7 @@ def pinned_host(tmp_path):
     base = f"http://127.0.0.1:{server.server_address[1]}"
     for entry in doc["inputs"]:
         assert entry.get("url", "").startswith("https://"), f"{entry['id']}: no pinned URL"
-        path = entry["url"].split("://", 1)[1].split("/", 1)[1]   # the URL's path, percent-encoded
+        path = entry["url"].split("://", 1)[1].split("/", 1)[1]  # the URL's path, percent-encoded
         target = root / entry["id"] / unquote(Path(path).name)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(mirror_dir() / entry["mirror_path"], target)
@@ -217,9 +233,9 @@ def test_data_step_builds_from_the_pinned_urls_without_a_mirror(tmp_path, pinned
     out, inputs = write_panel(tmp_path / "build", use_url=True, mirror=empty, manifest=pinned_host)
     panel = pd.read_csv(out["panel"])
     mo = panel[panel["mineral"] == "molybdenum"]
-    assert mo["LNPRI"].notna().all() and len(mo) == 24          # molybdenum priced 1999-2022
+    assert mo["LNPRI"].notna().all() and len(mo) == 24  # molybdenum priced 1999-2022
     assert panel["LNPRI"].notna().sum() >= 116
-    for path in inputs[1:]:                                      # every raw file came from the fake host
+    for path in inputs[1:]:  # every raw file came from the fake host
         assert hashlib.sha256(path.read_bytes()).hexdigest() in {s.sha256 for s in load_manifest().values()}
     panels = load_variants(tmp_path / "build")
     assert list(panels) == [v["variant"] for v in VARIANTS]
@@ -232,8 +248,10 @@ def test_data_step_builds_from_the_pinned_urls_without_a_mirror(tmp_path, pinned
 
 # ---------------------------------------------------------------- breaks, CR4 checks, MYB table 8
 
+
 def test_documented_breaks_load_and_a_bad_kind_names_file_and_column(tmp_path):
     from analysis.data.breaks import BREAK_COLUMNS, known_breaks
+
     frame = known_breaks()
     assert len(frame) and frame["source"].str.len().gt(0).all()
     bad = frame.assign(kind="vibe")
@@ -246,16 +264,16 @@ def test_documented_breaks_load_and_a_bad_kind_names_file_and_column(tmp_path):
 def test_scan_finds_a_planted_jump_and_a_flat_run():
     from analysis.data.breaks import scan
     from analysis.data.panel import MINERALS
+
     rows = []
     for i, mineral in enumerate(MINERALS):
         for year in YEARS:
             price = 10.0 + i + 0.1 * (year - 1999)
             if mineral == "coal" and year >= 2010:
-                price *= 1000.0                      # a change of unit inside the series
+                price *= 1000.0  # a change of unit inside the series
             if mineral == "copper" and 2001 <= year <= 2004:
-                price = 7.0                          # a flat run
-            rows.append({"mineral": mineral, "year": year, "price_nominal": price, "LNPRI": np.log(price),
-                         "CR4": 0.5})
+                price = 7.0  # a flat run
+            rows.append({"mineral": mineral, "year": year, "price_nominal": price, "LNPRI": np.log(price), "CR4": 0.5})
     out = scan(pd.DataFrame(rows)).set_index("mineral")
     assert out.loc["Coal", "largest LNPRI change"].endswith("(2010)")
     assert out.loc["Copper", "flat price runs"] == "2001, 2002, 2003, 2004"
@@ -264,6 +282,7 @@ def test_scan_finds_a_planted_jump_and_a_flat_run():
 
 def test_iron_ore_gross_only_drops_the_iron_content_source():
     from analysis.data.panel import CR4_SOURCES, PanelSpec, cr4_sources
+
     assert cr4_sources("iron_ore", PanelSpec()) == CR4_SOURCES["iron_ore"]
     assert [s[0] for s in cr4_sources("iron_ore", PanelSpec(iron_ore_cr4="gross_only"))] == ["owid_metal_production"]
     assert cr4_sources("coal", PanelSpec(iron_ore_cr4="gross_only")) == CR4_SOURCES["coal"]
@@ -271,13 +290,23 @@ def test_iron_ore_gross_only_drops_the_iron_content_source():
 
 def myb_t8(path: Path, unit: str = "(Metric tons, rare-earth oxide equivalent)", china: str = "168000") -> Path:
     from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "T8"
-    rows = [["TABLE 8"], [unit], [], ["Country or locality2", 2021, None, 2022],
-            ["Australiae", 24000, None, 18000], ["Burmae", 34700, None, 12000], ["China3", china, None, 210000, "e"],
-            ["United States", 42400, "6", 42500], ["Thailande, 5", 8200, None, 7100], ["Total", 290000, "r", 297000],
-            ["eEstimated."]]
+    rows = [
+        ["TABLE 8"],
+        [unit],
+        [],
+        ["Country or locality2", 2021, None, 2022],
+        ["Australiae", 24000, None, 18000],
+        ["Burmae", 34700, None, 12000],
+        ["China3", china, None, 210000, "e"],
+        ["United States", 42400, "6", 42500],
+        ["Thailande, 5", 8200, None, 7100],
+        ["Total", 290000, "r", 297000],
+        ["eEstimated."],
+    ]
     for row in rows:
         sheet.append(row)
     book.save(path)
@@ -286,16 +315,20 @@ def myb_t8(path: Path, unit: str = "(Metric tons, rare-earth oxide equivalent)",
 
 def test_myb_production_reader_and_cr4_of_the_usgs_table(tmp_path):
     from analysis.data.transform import concentration_ratio
+
     frame = read(declared("usgs_myb2022_ree_production"), myb_t8(tmp_path / "t8.xlsx"))
     assert set(frame["country"]) == {"Australia", "Burma", "China", "United States", "Thailand", "Total"}
     cr = concentration_ratio(frame).set_index("year")["cr"]
     assert cr[2021] == pytest.approx((168000 + 42400 + 34700 + 24000) / 290000)
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"unit": "(Kilograms, gross weight)"}, r"series 'rare earths \(MYB T8\)': unit printed in the file is"),
-    ({"china": "lots"}, r"row 'China3', column 2021: non-numeric value"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"unit": "(Kilograms, gross weight)"}, r"series 'rare earths \(MYB T8\)': unit printed in the file is"),
+        ({"china": "lots"}, r"row 'China3', column 2021: non-numeric value"),
+    ],
+)
 def test_myb_production_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
     with pytest.raises(DataError, match=r"input 'usgs_myb2022_ree_production' \(.*t8\.xlsx\): .*" + message) as err:
         read(declared("usgs_myb2022_ree_production"), myb_t8(tmp_path / "t8.xlsx", **kw))

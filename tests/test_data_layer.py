@@ -1,5 +1,6 @@
 """Data layer: pure transforms on synthetic inputs with known answers, verified fetch (URL, mirror,
 cache) with corrupted files and wrong checksums, manifest and panel validation errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,6 +38,7 @@ from analysis.data.transform import (
 
 # ---------------------------------------------------------------- pure transforms
 
+
 def monthly(series: str, year: int, values) -> pd.DataFrame:
     return pd.DataFrame({"series": series, "year": year, "month": range(1, len(values) + 1), "value": values})
 
@@ -44,7 +46,7 @@ def monthly(series: str, year: int, values) -> pd.DataFrame:
 def test_annual_mean_keeps_only_complete_years():
     frame = pd.concat([monthly("x", 2000, np.arange(1.0, 13.0)), monthly("x", 2001, [5.0] * 8)])
     out = annual_mean(frame, "month", 12)
-    assert out["year"].tolist() == [2000]          # 2001 has 8 months: dropped, not averaged
+    assert out["year"].tolist() == [2000]  # 2001 has 8 months: dropped, not averaged
     assert out["value"].iloc[0] == pytest.approx(6.5)
     assert out["n_periods"].iloc[0] == 12
 
@@ -79,8 +81,12 @@ def production(year, quantities: dict, world=None) -> pd.DataFrame:
 
 
 def test_concentration_ratio_with_world_total_and_sum_of_countries():
-    prod = pd.concat([production(2000, {"A": 50, "B": 20, "C": 10, "D": 5, "E": 5}, world=100),
-                      production(2001, {"A": 60, "B": 20, "C": 10, "D": 5, "E": 5})])
+    prod = pd.concat(
+        [
+            production(2000, {"A": 50, "B": 20, "C": 10, "D": 5, "E": 5}, world=100),
+            production(2001, {"A": 60, "B": 20, "C": 10, "D": 5, "E": 5}),
+        ]
+    )
     out = concentration_ratio(prod).set_index("year")
     assert out.loc[2000, "cr"] == pytest.approx(0.85)
     assert out.loc[2000, "denominator"] == "world total"
@@ -113,8 +119,9 @@ def test_add_design_codes_treatment_and_rejects_unknown_mineral():
 
 
 def test_series_with_a_declared_year_missing_is_an_error():
-    src = Source(id="toy", file="toy.csv", sha256="0" * 64, reader="x",
-                 series={"x": {"unit": "$/t", "years": [2000, 2002]}})
+    src = Source(
+        id="toy", file="toy.csv", sha256="0" * 64, reader="x", series={"x": {"unit": "$/t", "years": [2000, 2002]}}
+    )
     frame = pd.concat([monthly("x", 2000, [1.0] * 12), monthly("x", 2001, [1.0] * 11), monthly("x", 2002, [1.0] * 12)])
     with pytest.raises(DataError, match=r"input 'toy'.*missing year\(s\) \[2001\]"):
         series_by_year(src, frame, "x", 1999, 2022)
@@ -129,8 +136,15 @@ def toy_source(tmp_path: Path, payload: bytes = PAYLOAD, url: str | None = None)
     mirror = tmp_path / "mirror"
     (mirror / "toy").mkdir(parents=True)
     (mirror / "toy" / "toy.csv").write_bytes(payload)
-    src = Source(id="toy", file="toy.csv", sha256=hashlib.sha256(PAYLOAD).hexdigest(), reader="x", series={},
-                 url=url, mirror_path="toy/toy.csv")
+    src = Source(
+        id="toy",
+        file="toy.csv",
+        sha256=hashlib.sha256(PAYLOAD).hexdigest(),
+        reader="x",
+        series={},
+        url=url,
+        mirror_path="toy/toy.csv",
+    )
     return src, mirror
 
 
@@ -211,8 +225,10 @@ def test_unparseable_file_names_the_input(tmp_path):
 
 def test_manifest_entry_without_sha256_is_an_error(tmp_path):
     bad = tmp_path / "sources.yaml"
-    bad.write_text("inputs:\n- id: toy\n  file: toy.csv\n  publisher: p\n  licence: l\n  reader: x\n"
-                   "  series: {x: {unit: u, years: [2000, 2001]}}\n  choice: c\n")
+    bad.write_text(
+        "inputs:\n- id: toy\n  file: toy.csv\n  publisher: p\n  licence: l\n  reader: x\n"
+        "  series: {x: {unit: u, years: [2000, 2001]}}\n  choice: c\n"
+    )
     with pytest.raises(DataError, match="input 'toy'.*lacks sha256"):
         load_manifest(bad)
 
@@ -230,6 +246,7 @@ def test_every_declared_input_verifies_against_the_mirror(tmp_path):
 
 # ---------------------------------------------------------------- user panel validation
 
+
 def test_valid_user_panel_gets_design_columns(tmp_path):
     path = tmp_path / "mine.csv"
     user_panel().to_csv(path, index=False)
@@ -237,13 +254,16 @@ def test_valid_user_panel_gets_design_columns(tmp_path):
     assert len(panel) == 120 and panel["DID"].sum() == 17  # rare earths 2006-2022
 
 
-@pytest.mark.parametrize("mutate,message", [
-    (lambda f: f.drop(columns="CR4"), r"missing required column\(s\) CR4"),
-    (lambda f: f.assign(CR4=np.where(f.index == 3, 1.7, f["CR4"])), r"column 'CR4'"),
-    (lambda f: f.assign(EPU=-1.0), r"column 'EPU'"),
-    (lambda f: pd.concat([f, f.iloc[[0]]]), r"rare_earths 1999 appears more than once \(rows 2, 122\)"),
-    (lambda f: f.assign(DID=0), r"row 9, column 'DID', value '0': disagrees with the design"),
-])
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (lambda f: f.drop(columns="CR4"), r"missing required column\(s\) CR4"),
+        (lambda f: f.assign(CR4=np.where(f.index == 3, 1.7, f["CR4"])), r"column 'CR4'"),
+        (lambda f: f.assign(EPU=-1.0), r"column 'EPU'"),
+        (lambda f: pd.concat([f, f.iloc[[0]]]), r"rare_earths 1999 appears more than once \(rows 2, 122\)"),
+        (lambda f: f.assign(DID=0), r"row 9, column 'DID', value '0': disagrees with the design"),
+    ],
+)
 def test_bad_user_panel_names_file_and_column(tmp_path, mutate, message):
     path = tmp_path / "mine.csv"
     mutate(user_panel()).to_csv(path, index=False)
@@ -259,6 +279,7 @@ def test_built_panel_schema_rejects_share_above_one():
 
 
 # ---------------------------------------------------------------- parsed-input schemas
+
 
 def test_parsed_input_schema_names_input_and_column():
     good = pd.concat([monthly("PCOPP", 2000, [1.0] * 12)])

@@ -1,4 +1,5 @@
 """The tidy estimates store: save validates, load and gather read back what was saved."""
+
 import pandas as pd
 import pytest
 

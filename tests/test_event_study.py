@@ -1,4 +1,5 @@
 """Event studies on simulated panels with a planted dynamic path."""
+
 import numpy as np
 import pytest
 
@@ -30,9 +31,9 @@ def test_full_event_study_recovers_planted_path_with_noise():
     assert (np.abs(path["estimate"] - truth) < 4 * path["se"]).all()
     assert (np.abs(path["estimate"] - truth) < 0.15).all()
     pre = path[path["k"] < -1]
-    assert (pre["p"] > 0.01).all()                                      # no pre-trend planted
-    assert (path.loc[path["k"] >= 3, "p"] < 0.01).all()                  # clear effects later on
-    assert fit.critical == pytest.approx(2.0930, abs=1e-3)              # t(19), G = 20
+    assert (pre["p"] > 0.01).all()  # no pre-trend planted
+    assert (path.loc[path["k"] >= 3, "p"] < 0.01).all()  # clear effects later on
+    assert fit.critical == pytest.approx(2.0930, abs=1e-3)  # t(19), G = 20
     assert np.allclose(path["hi"] - path["estimate"], fit.critical * path["se"])
 
 
@@ -41,7 +42,9 @@ def test_paper_truncated_spec_is_measured_against_a_contaminated_reference():
     paper's post coefficients are pulled down (and its pre coefficients too) relative to the truth."""
     panel = panel_with(1e-9)
     paper = event_study.fit_paper_event_study(panel, "y", controls=("X",)).path.set_index("term")["estimate"]
-    full = event_study.fit_event_study(panel, "y", lower=-5, upper=12, controls=("X",)).path.set_index("term")["estimate"]
+    full = event_study.fit_event_study(panel, "y", lower=-5, upper=12, controls=("X",)).path.set_index("term")[
+        "estimate"
+    ]
     for term, k in event_study.PAPER_TERMS.items():
         assert full[term] == pytest.approx(PATH[k], abs=1e-6)
         assert paper[term] < PATH[k] - 0.2, term
@@ -54,7 +57,7 @@ def test_paper_dummies_and_pooled_reference():
     assert treated.loc[treated["year"] == 2003, "pre_3"].eq(1).all()
     assert treated.loc[treated["year"] == 2006, "current"].eq(1).all()
     assert data.loc[data["treat"] == 0, list(event_study.PAPER_TERMS)].eq(0).all().all()
-    assert data[list(event_study.PAPER_TERMS)].sum().eq(5).all()                 # one year × 5 treated units
+    assert data[list(event_study.PAPER_TERMS)].sum().eq(5).all()  # one year × 5 treated units
     pooled = event_study.pooled_reference_years(panel, "y")
     assert 2005 in pooled and 2010 in pooled and 2003 not in pooled and len(pooled) == 24 - 6
     gappy = panel.assign(y=panel["y"].where(~((panel["treat"] == 1) & (panel["year"] >= 2021))))
@@ -75,7 +78,7 @@ def test_choose_bins_counts_observed_treated_rows():
     panel = simulate_panel(n_units=5, n_treated=1, seed=2)
     lower, upper = event_study.choose_bins(panel, "y", min_obs=3)
     assert (lower, upper) == (1999 - 2006 + 2, 2022 - 2006 - 2)
-    panel.loc[(panel["treat"] == 1) & (panel["year"] >= 2021), "y"] = np.nan   # the last two years missing
+    panel.loc[(panel["treat"] == 1) & (panel["year"] >= 2021), "y"] = np.nan  # the last two years missing
     assert event_study.choose_bins(panel, "y", min_obs=3) == (-5, 2020 - 2006 - 2)
     with pytest.raises(ValueError):
         event_study.choose_bins(panel, "y", min_obs=100)
@@ -84,7 +87,7 @@ def test_choose_bins_counts_observed_treated_rows():
 def test_reference_decomposition_is_exact_in_a_balanced_panel():
     """The paper's coefficient = saturated coefficient − its mean over the pooled reference years."""
     panel = simulate_panel(n_units=5, n_treated=1, effect=PATH, noise=0.05, seed=3)
-    panel["y"] -= 0.3 * panel["X"]                                        # keep only FE + path + noise
+    panel["y"] -= 0.3 * panel["X"]  # keep only FE + path + noise
     dec = event_study.reference_decomposition(panel, "y")
     assert list(dec["term"]) == list(event_study.PAPER_TERMS)
     assert np.allclose(dec["paper specification"], dec["saturated - pooled mean"], atol=1e-10)
@@ -102,7 +105,13 @@ def test_path_table_labels_bins_and_reference():
 
 
 def test_relative_year_inverts_term_name():
-    assert [event_study.relative_year(t) for t in ["pre_5", "pre_2", "current", "post_1", "post_12"]] == [-5, -2, 0, 1, 12]
+    assert [event_study.relative_year(t) for t in ["pre_5", "pre_2", "current", "post_1", "post_12"]] == [
+        -5,
+        -2,
+        0,
+        1,
+        12,
+    ]
     assert all(event_study.relative_year(event_study.term_name(k)) == k for k in range(-20, 21))
     assert event_study.relative_year("CR4") is None and event_study.relative_year("Constant") is None
     assert event_study.relative_year("reference") is None

@@ -1,6 +1,7 @@
 """The exhibit registry (data/exhibits.yaml) against the book: every labelled table and figure has one
 record and every record one cell; named functions, specs and inputs exist; README's map is generated
 from it; a broken registry is rejected with a message naming the record."""
+
 from __future__ import annotations
 
 import json
@@ -69,18 +70,21 @@ def test_the_paper_tables_are_all_reproduced():
 
 def test_readme_map_is_generated_from_the_registry():
     start, end = "<!-- exhibit-map:start -->\n", "<!-- exhibit-map:end -->"
-    block = README[README.index(start) + len(start):README.index(end)]
+    block = README[README.index(start) + len(start) : README.index(end)]
     assert block == exhibits.readme_map(), "README's map is stale: run `python -m analysis exhibits` and paste it"
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["exhibits"].append(dict(d["exhibits"][0])), "appears twice"),
-    (lambda d: d["exhibits"][0].update(colour="red"), "unknown field"),
-    (lambda d: d["exhibits"][0].update(evidence_for=["conclusion 1"]), "evidence_for"),
-    (lambda d: d["exhibits"][0].update(chapter="chapters/99-x.ipynb"), "chapter"),
-    (lambda d: d["exhibits"][0].update(made_by=[]), "made_by"),
-    (lambda d: d["exhibits"][0].update(label="table-x"), "label"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["exhibits"].append(dict(d["exhibits"][0])), "appears twice"),
+        (lambda d: d["exhibits"][0].update(colour="red"), "unknown field"),
+        (lambda d: d["exhibits"][0].update(evidence_for=["conclusion 1"]), "evidence_for"),
+        (lambda d: d["exhibits"][0].update(chapter="chapters/99-x.ipynb"), "chapter"),
+        (lambda d: d["exhibits"][0].update(made_by=[]), "made_by"),
+        (lambda d: d["exhibits"][0].update(label="table-x"), "label"),
+    ],
+)
 def test_a_broken_registry_is_rejected_naming_the_record(change, message):
     doc = yaml.safe_load((DATA / "exhibits.yaml").read_text(encoding="utf-8"))
     change(doc)

@@ -6,10 +6,10 @@ a user panel) whose book was built once, and asserts: the one-line message (stde
 nothing outside the build's own folders touched, and that the next normal build recovers.
 Faults found before any chapter runs are checked in-process and take well under a second.
 """
+
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -24,11 +24,11 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import user_panel
 
 from analysis.core.paths import ROOT
 from analysis.pipeline import build as pipeline
 from analysis.pipeline import cli, publish
-from synthetic import user_panel
 
 pytestmark = pytest.mark.faults
 
@@ -55,8 +55,11 @@ def notebook(title: str, code: list[str], params: str = PARAMS) -> nbformat.Note
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     cell = nbformat.v4.new_code_cell(params)
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title} {{#sec-{title.lower()}}}\n\nSome prose."), cell,
-                *[nbformat.v4.new_code_cell(c) for c in code]]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {title} {{#sec-{title.lower()}}}\n\nSome prose."),
+        cell,
+        *[nbformat.v4.new_code_cell(c) for c in code],
+    ]
     return nb
 
 
@@ -80,13 +83,20 @@ class Site:
     root: Path
 
     @property
-    def project(self): return self.root / "project"
+    def project(self):
+        return self.root / "project"
+
     @property
-    def build(self): return self.root / "build"
+    def build(self):
+        return self.root / "build"
+
     @property
-    def book(self): return self.root / "book"
+    def book(self):
+        return self.root / "book"
+
     @property
-    def panel(self): return self.root / "panel.csv"
+    def panel(self):
+        return self.root / "panel.csv"
 
 
 def digests(folder: Path, skip=()) -> dict[str, str]:
@@ -102,8 +112,14 @@ def digests(folder: Path, skip=()) -> dict[str, str]:
 
 def run(site: Site, *args: str, out: Path | None = None, capsys=None, panel: bool = True):
     """`python -m analysis build` in-process on the site's project; returns (exit code, stdout, stderr)."""
-    argv = ["build", "--offline", "--out", str(out or site.book), *(["--panel", str(site.panel)] if panel else []),
-            *args]
+    argv = [
+        "build",
+        "--offline",
+        "--out",
+        str(out or site.book),
+        *(["--panel", str(site.panel)] if panel else []),
+        *args,
+    ]
     code = cli.main(argv)
     got = capsys.readouterr() if capsys else None
     return code, (got.out if got else ""), (got.err if got else "")
@@ -117,8 +133,7 @@ def template(tmp_path_factory):
     user_panel().to_csv(site.panel, index=False)
     (root / "user").mkdir()
     (root / "user" / "thesis.docx").write_text("a user's file")
-    env = {k: os.environ.get(k) for k in ("REDID_BUILD", "SOURCE_DATE_EPOCH",
-                                          "REDID_RENDER_CACHE")}
+    env = {k: os.environ.get(k) for k in ("REDID_BUILD", "SOURCE_DATE_EPOCH", "REDID_RENDER_CACHE")}
     os.environ["REDID_BUILD"] = str(site.build)
     old_root = pipeline.ROOT
     pipeline.ROOT = site.project
@@ -191,6 +206,7 @@ def write_panel(site, frame, **kwargs):
 
 # ------------------------------------------------------------------ never destroy what is not ours
 
+
 def test_out_is_the_project_folder(site, capsys):
     fails(site, capsys, r"--out .*project folder or a folder above it", out=site.project)
     recovers(site, capsys)
@@ -261,26 +277,35 @@ def test_leftovers_of_killed_builds_are_removed_and_strangers_kept(site, capsys)
 
 # ------------------------------------------------------------------ the user's panel, checked up front
 
+
 def test_panel_sorted_by_year_with_design_columns_is_valid(site, capsys):
-    frame = user_panel().assign(treat=lambda f: (f.mineral == "rare_earths").astype(int),
-                                post=lambda f: (f.year >= 2006).astype(int))
+    frame = user_panel().assign(
+        treat=lambda f: (f.mineral == "rare_earths").astype(int), post=lambda f: (f.year >= 2006).astype(int)
+    )
     write_panel(site, frame.assign(DID=frame.treat * frame.post).sort_values(["year", "mineral"]))
     recovers(site, capsys)
 
 
-@pytest.mark.parametrize("column,value,pattern", [
-    ("LNPRI", "inf", "infinite value"),
-    ("LNGDP", "-inf", "infinite value"),
-    ("LNPRI", "abc", "not a number"),
-    ("year", "2001.5", "not a whole year"),
-    ("year", "2001a", "not a year"),
-])
+@pytest.mark.parametrize(
+    "column,value,pattern",
+    [
+        ("LNPRI", "inf", "infinite value"),
+        ("LNGDP", "-inf", "infinite value"),
+        ("LNPRI", "abc", "not a number"),
+        ("year", "2001.5", "not a whole year"),
+        ("year", "2001a", "not a year"),
+    ],
+)
 def test_panel_bad_cell(site, capsys, column, value, pattern):
     frame = user_panel().astype({column: object})
     frame.loc[2, column] = value  # rare_earths 2001, row 4 of the file
     write_panel(site, frame)
-    lines = fails(site, capsys, rf"panel\.csv: row 4, column '{column}', value '{re.escape(value)}': {pattern}",
-                  n=2 if column == "year" else 1)
+    lines = fails(
+        site,
+        capsys,
+        rf"panel\.csv: row 4, column '{column}', value '{re.escape(value)}': {pattern}",
+        n=2 if column == "year" else 1,
+    )
     if column == "year":  # the row's mineral-year is then absent, and said so
         assert any("absent: rare_earths 2001" in line for line in lines)
     write_panel(site, user_panel())
@@ -329,12 +354,15 @@ def test_panel_every_problem_is_reported_at_once(site, capsys):
     assert "--seed" not in text and len(lines) >= 5
 
 
-@pytest.mark.parametrize("mutate,pattern", [
-    (lambda p: p.unlink(), r"panel\.csv: file not found"),
-    (lambda p: p.write_text(""), r"panel\.csv: file is empty"),
-    (lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), r"panel\.csv: not UTF-8 text"),
-    (lambda p: p.write_text(p.read_text().replace("EPU", "epu")), r"missing required column\(s\) EPU"),
-])
+@pytest.mark.parametrize(
+    "mutate,pattern",
+    [
+        (lambda p: p.unlink(), r"panel\.csv: file not found"),
+        (lambda p: p.write_text(""), r"panel\.csv: file is empty"),
+        (lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), r"panel\.csv: not UTF-8 text"),
+        (lambda p: p.write_text(p.read_text().replace("EPU", "epu")), r"missing required column\(s\) EPU"),
+    ],
+)
 def test_panel_file_unusable(site, capsys, mutate, pattern):
     mutate(site.panel)
     fails(site, capsys, pattern)
@@ -344,17 +372,21 @@ def test_panel_file_unusable(site, capsys, mutate, pattern):
 
 # ------------------------------------------------------------------ oxide file, options, chapter names
 
+
 def oxide_file(site, text: str) -> Path:
     path = site.root / "oxides.csv"
     path.write_text(text)
     return path
 
 
-@pytest.mark.parametrize("text,pattern", [
-    (None, r"oxides\.csv: file not found"),
-    ("oxide;year;price;unit\nNd2O3;2010;5;USD/kg\n", r"oxides\.csv: columns are separated by semicolon"),
-    ("oxide,year,price,unit\nNd2O3,2010,abc,USD/kg\nGold,2011,4,USD/kg\n", r"oxides\.csv: row 2, column 'price'"),
-])
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        (None, r"oxides\.csv: file not found"),
+        ("oxide;year;price;unit\nNd2O3;2010;5;USD/kg\n", r"oxides\.csv: columns are separated by semicolon"),
+        ("oxide,year,price,unit\nNd2O3,2010,abc,USD/kg\nGold,2011,4,USD/kg\n", r"oxides\.csv: row 2, column 'price'"),
+    ],
+)
 def test_oxide_file_checked_before_any_chapter(site, capsys, text, pattern):
     path = site.root / "oxides.csv" if text is None else oxide_file(site, text)
     lines = fails(site, capsys, pattern, "--oxide-panel", str(path), n=None)
@@ -363,23 +395,32 @@ def test_oxide_file_checked_before_any_chapter(site, capsys, text, pattern):
     recovers(site, capsys)
 
 
-@pytest.mark.parametrize("args,pattern,code", [
-    (["--seed", "-1"], r"--seed -1: must be a whole number from 0 to 4294967295", 1),
-    (["--n-placebo", "0"], r"--n-placebo 0: must be from 1 to", 1),
-    (["--n-placebo", "-5"], r"--n-placebo -5: must be from 1 to", 1),
-    (["--n-placebo", "1000000000"], r"--n-placebo 1000000000: must be from 1 to [\d,]+ \(the paper uses 500", 1),
-    (["--n-placebo", "1e9"], r"argument --n-placebo: invalid int value: '1e9'", 2),
-    (["--seed", "abc"], r"argument --seed: invalid int value: 'abc'", 2),
-    (["--timeout", "0"], r"--timeout 0: must be a positive number of seconds", 1),
-])
+@pytest.mark.parametrize(
+    "args,pattern,code",
+    [
+        (["--seed", "-1"], r"--seed -1: must be a whole number from 0 to 4294967295", 1),
+        (["--n-placebo", "0"], r"--n-placebo 0: must be from 1 to", 1),
+        (["--n-placebo", "-5"], r"--n-placebo -5: must be from 1 to", 1),
+        (["--n-placebo", "1000000000"], r"--n-placebo 1000000000: must be from 1 to [\d,]+ \(the paper uses 500", 1),
+        (["--n-placebo", "1e9"], r"argument --n-placebo: invalid int value: '1e9'", 2),
+        (["--seed", "abc"], r"argument --seed: invalid int value: 'abc'", 2),
+        (["--timeout", "0"], r"--timeout 0: must be a positive number of seconds", 1),
+    ],
+)
 def test_option_values(site, capsys, args, pattern, code):
     fails(site, capsys, pattern, *args, code=code)
     recovers(site, capsys)
 
 
 def test_unknown_chapter_lists_the_chapters(site, capsys):
-    fails(site, capsys, r"--chapter 99-nope\.ipynb: no such chapter; the chapters are: chapters/01-alpha\.ipynb, "
-                        r"chapters/02-beta\.ipynb", "--chapter", "99-nope.ipynb")
+    fails(
+        site,
+        capsys,
+        r"--chapter 99-nope\.ipynb: no such chapter; the chapters are: chapters/01-alpha\.ipynb, "
+        r"chapters/02-beta\.ipynb",
+        "--chapter",
+        "99-nope.ipynb",
+    )
     recovers(site, capsys)
 
 
@@ -393,6 +434,7 @@ def test_all_problems_of_options_and_files_together(site, capsys):
 
 # ------------------------------------------------------------------ the project itself
 
+
 def test_broken_quarto_yml(site, capsys):
     good = (site.project / "_quarto.yml").read_text()
     (site.project / "_quarto.yml").write_text(good.replace("  chapters:", "  chapters: [\n"))
@@ -401,10 +443,13 @@ def test_broken_quarto_yml(site, capsys):
     recovers(site, capsys)
 
 
-@pytest.mark.parametrize("damage,pattern", [
-    (lambda p: p.write_text('{"cells": [ truncated'), r"chapters/01-alpha\.ipynb: not a readable notebook"),
-    (lambda p: p.unlink(), r"chapters/01-alpha\.ipynb: chapter listed in _quarto\.yml is missing"),
-])
+@pytest.mark.parametrize(
+    "damage,pattern",
+    [
+        (lambda p: p.write_text('{"cells": [ truncated'), r"chapters/01-alpha\.ipynb: not a readable notebook"),
+        (lambda p: p.unlink(), r"chapters/01-alpha\.ipynb: chapter listed in _quarto\.yml is missing"),
+    ],
+)
 def test_corrupt_or_missing_notebook(site, capsys, damage, pattern):
     path = site.project / "chapters" / "01-alpha.ipynb"
     good = path.read_bytes()
@@ -416,6 +461,7 @@ def test_corrupt_or_missing_notebook(site, capsys, damage, pattern):
 
 def test_typst_not_importable(site, capsys, monkeypatch):
     import typst
+
     monkeypatch.setitem(sys.modules, "typst", None)
     fails(site, capsys, r"PDF: the typst package cannot be imported .*--html-only")
     sys.modules["typst"] = typst
@@ -437,11 +483,17 @@ def test_debug_shows_the_traceback(site, capsys):
 def test_missing_and_corrupt_raw_input(site, capsys, monkeypatch, tmp_path):
     """The public-data build (no --panel): a mirror without the first input, then with wrong bytes."""
     from analysis.data.manifest import load_manifest
+
     first = next(iter(load_manifest().values()))
     monkeypatch.setenv("REDID_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("REDID_MIRROR", str(tmp_path / "mirror"))
-    fails(site, capsys, rf"input '{first.id}' .*could not obtain a verified copy: mirror: missing .*"
-                        r"url: not tried \(--offline\)", panel=False)
+    fails(
+        site,
+        capsys,
+        rf"input '{first.id}' .*could not obtain a verified copy: mirror: missing .*"
+        r"url: not tried \(--offline\)",
+        panel=False,
+    )
     target = tmp_path / "mirror" / first.mirror_path
     target.parent.mkdir(parents=True)
     target.write_bytes(b"not the declared bytes")
@@ -452,6 +504,7 @@ def test_missing_and_corrupt_raw_input(site, capsys, monkeypatch, tmp_path):
 def test_broken_manifest(site, capsys, monkeypatch, tmp_path):
     from analysis.data import build as build_data
     from analysis.data import manifest
+
     bad = tmp_path / "sources.yaml"
     bad.write_text("inputs:\n  - id: x\n    file: [unclosed\n")
     monkeypatch.setattr(build_data, "load_manifest", lambda: manifest.load_manifest(bad))
@@ -460,6 +513,7 @@ def test_broken_manifest(site, capsys, monkeypatch, tmp_path):
 
 
 # ------------------------------------------------------------------ chapters: consistency, failures
+
 
 def test_chapter_without_folder_name_and_stale_chapters_rerun(site, capsys):
     """`--seed 7 --chapter 01-alpha.ipynb`: beta reads the seed, so it is stale and re-runs too."""
@@ -489,11 +543,22 @@ def replace_code(site, chapter: str, code: str) -> bytes:
     return good
 
 
-@pytest.mark.parametrize("code,args,pattern", [
-    ("raise ValueError('planted failure')", [], r"chapter chapters/02-beta\.ipynb, cell 4: ValueError: planted failure"),
-    ("import time\ntime.sleep(60)", ["--timeout", "2"], r"chapter chapters/02-beta\.ipynb, cell 4: timed out after 2 s"),
-    ("import os\nos._exit(1)", [], r"chapter chapters/02-beta\.ipynb(, cell \d+)?: the Python kernel died"),
-])
+@pytest.mark.parametrize(
+    "code,args,pattern",
+    [
+        (
+            "raise ValueError('planted failure')",
+            [],
+            r"chapter chapters/02-beta\.ipynb, cell 4: ValueError: planted failure",
+        ),
+        (
+            "import time\ntime.sleep(60)",
+            ["--timeout", "2"],
+            r"chapter chapters/02-beta\.ipynb, cell 4: timed out after 2 s",
+        ),
+        ("import os\nos._exit(1)", [], r"chapter chapters/02-beta\.ipynb(, cell \d+)?: the Python kernel died"),
+    ],
+)
 def test_failing_hanging_dying_chapter(site, capsys, code, args, pattern):
     good = replace_code(site, "02-beta.ipynb", code)
     lines = fails(site, capsys, pattern, *args)
@@ -504,17 +569,31 @@ def test_failing_hanging_dying_chapter(site, capsys, code, args, pattern):
 
 # ------------------------------------------------------------------ killed builds (separate processes)
 
-LAUNCH = ("import sys; from pathlib import Path; from analysis.pipeline import build as pipeline; "
-          "from analysis.pipeline.cli import main; "
-          "pipeline.ROOT = Path(sys.argv[1]); sys.exit(main(sys.argv[2:]))")
+LAUNCH = (
+    "import sys; from pathlib import Path; from analysis.pipeline import build as pipeline; "
+    "from analysis.pipeline.cli import main; "
+    "pipeline.ROOT = Path(sys.argv[1]); sys.exit(main(sys.argv[2:]))"
+)
 
 
 def launch(site: Site, *args: str) -> subprocess.Popen:
     env = {**os.environ, "REDID_BUILD": str(site.build)}
-    argv = [sys.executable, "-c", LAUNCH, str(site.project), "build", "--offline", "--out", str(site.book),
-            "--panel", str(site.panel), *args]
-    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    argv = [
+        sys.executable,
+        "-c",
+        LAUNCH,
+        str(site.project),
+        "build",
+        "--offline",
+        "--out",
+        str(site.book),
+        "--panel",
+        str(site.panel),
+        *args,
+    ]
+    return subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
 
 
 def wait_for(proc: subprocess.Popen, text: str, limit: float = 120) -> None:

@@ -1,4 +1,5 @@
 """analysis.figures: the mineral-path plot shared by the data and mechanism chapters."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -39,8 +40,11 @@ def test_one_colour_per_mineral_and_no_red_green_coverage_map():
     assert len(set(style.MINERAL_COLOURS.values())) == len(MINERALS) == len(style.MINERAL_COLOURS)
     panel = user_panel(optional=True)
     fig = figures.price_paths(panel)
-    got = {line.get_label(): matplotlib.colors.to_hex(line.get_color()).lower()
-           for line in fig.axes[0].lines if not line.get_label().startswith("_")}
+    got = {
+        line.get_label(): matplotlib.colors.to_hex(line.get_color()).lower()
+        for line in fig.axes[0].lines
+        if not line.get_label().startswith("_")
+    }
     assert got == {MINERAL_LABELS[m]: c.lower() for m, c in style.MINERAL_COLOURS.items()}
     plt.close(fig)
     fig = figures.coverage(panel)

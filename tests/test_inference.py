@@ -1,5 +1,6 @@
 """Design-based inference: each test against a brute-force version on toy panels, and the size of valid
 tests on simulated null data."""
+
 import itertools
 
 import numpy as np
@@ -14,8 +15,9 @@ from analysis.estimation.twfe import critical_value, fit_twfe
 
 def toy(n_units=5, years=range(1999, 2011), effect=0.0, noise=1.0, seed=0, policy_year=2004):
     """Units u00.. (u00 treated from `policy_year`), outcome y with unit and year effects."""
-    return simulate_panel(n_units=n_units, years=years, effect=effect, noise=noise, seed=seed,
-                          policy_year=policy_year).drop(columns=["X", "G"])
+    return simulate_panel(
+        n_units=n_units, years=years, effect=effect, noise=noise, seed=seed, policy_year=policy_year
+    ).drop(columns=["X", "G"])
 
 
 MODEL = assignment.Model(outcome="y")
@@ -29,13 +31,13 @@ def brute_did(panel, unit_value, start):
 
 def test_unit_randomization_equals_brute_force_enumeration():
     panel = toy(effect=0.3, seed=1)
-    panel.loc[(panel["mineral"] == "u03") & (panel["year"] < 2004), "y"] = np.nan   # u03: no pre-period
+    panel.loc[(panel["mineral"] == "u03") & (panel["year"] < 2004), "y"] = np.nan  # u03: no pre-period
     sample = design.estimation_sample(panel, "y")
     test = randomization.unit_randomization(sample, MODEL, "u00", 2004)
     y = design.outcome_matrix(sample, "y")
     units = [u for u in panel["mineral"].unique() if u != "u03"]
     brute = {u: brute_did(panel, u, 2004) for u in units}
-    assert test.names == units                      # u03's assignment is not identified: left out
+    assert test.names == units  # u03's assignment is not identified: left out
     assert np.allclose(test.statistics(y)[:, 0], [brute[u] for u in units], atol=1e-10)
     expected = np.mean([abs(brute[u]) >= abs(brute["u00"]) - 1e-12 for u in units])
     assert test.pvalues(y)[0] == pytest.approx(expected)
@@ -64,7 +66,7 @@ def test_conley_taber_uses_the_controls_only():
     W, real = test.statistics(design.outcome_matrix(sample, "y"))
     assert np.allclose(W[:, 0], [brute_did(controls, u, 2004) for u in test.names], atol=1e-10)
     assert real[0] == pytest.approx(brute_did(panel, "u00", 2004))
-    assert test.pvalues(design.outcome_matrix(sample, "y"))[0] == 0.0   # a large effect beats every control
+    assert test.pvalues(design.outcome_matrix(sample, "y"))[0] == 0.0  # a large effect beats every control
 
 
 def brute_wild(panel, weights, restricted):
@@ -97,13 +99,15 @@ def _resid_fe_only(panel):
 
 def _fitted_full(panel):
     X = pd.get_dummies(panel[["mineral", "year"]].astype(str), drop_first=True, dtype=float).assign(
-        c=1.0, d=panel["DID"])
+        c=1.0, d=panel["DID"]
+    )
     b = np.linalg.lstsq(X.to_numpy(), panel["y"].to_numpy(), rcond=None)[0]
     return X.to_numpy() @ b
 
 
-@pytest.mark.parametrize("kind,restricted", [("rademacher", True), ("rademacher", False), ("webb", True),
-                                             ("webb", False)])
+@pytest.mark.parametrize(
+    "kind,restricted", [("rademacher", True), ("rademacher", False), ("webb", True), ("webb", False)]
+)
 def test_wild_bootstrap_enumeration_equals_brute_force(kind, restricted):
     panel = toy(n_units=3, years=range(2000, 2006), effect=0.5, seed=4, policy_year=2003)
     panel = panel.drop(index=[4, 8, 15]).reset_index(drop=True)  # unbalanced: no exact zero cluster scores
@@ -170,6 +174,7 @@ def test_unidentified_coefficient_builds_no_test():
 
 def test_simulation_chunks_give_the_same_numbers_with_one_or_two_workers():
     from analysis.estimation.inference import simulate
+
     panel = toy(seed=12, noise=0.5)
     s = suite.build_tests(panel, MODEL, treated="u00", policy_year=2004, only=("cr1", "ri_unit", "wcr_rademacher"))
     noise = simulate.NoiseModel.from_data(s, "resampled", block=3)
@@ -183,6 +188,7 @@ def test_simulation_chunks_give_the_same_numbers_with_one_or_two_workers():
 
 def test_noise_models_keep_each_units_scale_and_serial_correlation():
     from analysis.estimation.inference import simulate
+
     rng = np.random.default_rng(0)
     series = np.cumsum(rng.standard_normal(30)) * 0.1
     out = simulate.block_resample(rng, series, 5, 200)
@@ -196,8 +202,12 @@ def test_noise_models_keep_each_units_scale_and_serial_correlation():
 def test_event_path_tests_reproduce_the_event_study_coefficients():
     from analysis.estimation import event_study
     from analysis.estimation.inference.event import event_path_tests
-    panel = toy(n_units=4, seed=13, effect=0.5).rename(columns={"y": "LNPRI"}).assign(
-        mineral=lambda f: f["mineral"].replace({"u00": "rare_earths"}))
+
+    panel = (
+        toy(n_units=4, seed=13, effect=0.5)
+        .rename(columns={"y": "LNPRI"})
+        .assign(mineral=lambda f: f["mineral"].replace({"u00": "rare_earths"}))
+    )
     bins = event_study.full_bins(-3, 3)
     fit = event_study.fit_event_study(panel, "LNPRI", lower=-3, upper=3, policy_year=2004).path
     out = event_path_tests(panel, bins, policy_year=2004, tests=("cr1", "ri_unit"))
@@ -210,6 +220,7 @@ def test_event_path_tests_reproduce_the_event_study_coefficients():
 
 def test_tidy_rows_round_trip_through_the_estimates_format():
     from analysis.estimation.inference import tables
+
     panel = toy(effect=1.0, seed=14, noise=0.3)
     res = suite.run(suite.build_tests(panel, MODEL, treated="u00", policy_year=2004, only=("cr1", "ri_unit")))
     back = tables.read_tests(tables.tidy_tests(res, "table3 (2)", "DID")).set_index("test")

@@ -1,4 +1,5 @@
 """Table 6 (Eq. 2) on simulated panels with a known effect on CR4 and year-level LNGDP/EPU."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,8 +16,9 @@ def panel_with_cr4_effect(effect: float = 0.1, seed: int = 3, drop: int = 0) -> 
     rng = np.random.default_rng(seed)
     panel = add_design(user_panel(seed=seed), PanelSpec())
     shock = dict(zip(range(1999, 2023), rng.normal(0, 0.02, 24)))
-    panel["CR4"] = (0.55 + 0.06 * panel["id"] + panel["year"].map(shock) + effect * panel["DID"]
-                    + rng.normal(0, 0.005, len(panel)))
+    panel["CR4"] = (
+        0.55 + 0.06 * panel["id"] + panel["year"].map(shock) + effect * panel["DID"] + rng.normal(0, 0.005, len(panel))
+    )
     if drop:
         panel.loc[panel.sample(drop, random_state=seed).index, "CR4"] = np.nan
     return panel
@@ -60,14 +62,19 @@ def test_outcome_varying_within_year_is_estimated():
     assert did["identified"] and did["estimate"] == pytest.approx(0.2, abs=1e-6)
 
 
-@pytest.mark.parametrize("values,level", [
-    ({"a": [1, 2], "b": [1, 2]}, "year"),
-    ({"a": [1, 1], "b": [2, 2]}, "unit"),
-    ({"a": [3, 3], "b": [3, 3]}, "none"),
-    ({"a": [1, 2], "b": [3, 5]}, "unit-year"),
-])
+@pytest.mark.parametrize(
+    "values,level",
+    [
+        ({"a": [1, 2], "b": [1, 2]}, "year"),
+        ({"a": [1, 1], "b": [2, 2]}, "unit"),
+        ({"a": [3, 3], "b": [3, 3]}, "none"),
+        ({"a": [1, 2], "b": [3, 5]}, "unit-year"),
+    ],
+)
 def test_variation_level(values, level):
-    frame = pd.DataFrame([{"mineral": u, "year": 2000 + t, "x": v} for u, vs in values.items() for t, v in enumerate(vs)])
+    frame = pd.DataFrame(
+        [{"mineral": u, "year": 2000 + t, "x": v} for u, vs in values.items() for t, v in enumerate(vs)]
+    )
     assert m.variation(frame, "x") == level
 
 
@@ -76,8 +83,9 @@ def test_did_of_means_equals_twfe_did_in_a_balanced_panel():
     means = m.did_of_means(panel, "CR4")
     twfe = fit_twfe(panel, "CR4", ["DID"]).term("DID")["estimate"]
     assert means.loc["difference", "change"] == pytest.approx(twfe, abs=1e-10)
-    assert means.loc["rare earths (treated)", "change"] - means.loc["control minerals (mean)", "change"] == \
-        pytest.approx(twfe, abs=1e-10)
+    assert means.loc["rare earths (treated)", "change"] - means.loc[
+        "control minerals (mean)", "change"
+    ] == pytest.approx(twfe, abs=1e-10)
 
 
 def test_missing_cr4_shrinks_the_sample_and_tidy_has_all_columns():

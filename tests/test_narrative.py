@@ -4,6 +4,7 @@ pure helpers of the diagrams.
 
 Checks against the seed texts are skipped when the seeds are not beside the repository.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,17 @@ def data() -> dict[str, pd.DataFrame]:
 
 # ----------------------------------------------------------------------------- datasets vs seeds
 
-QUOTED = [("china_shares", "description_zh"), ("coding_concepts", "evidence_zh"),
-          ("coding_concepts", "initial_category_zh"), ("strategies", "measure_zh"), ("hypotheses", "statement_zh"),
-          ("conclusions", "text_zh"), ("policy_advice", "text_zh"), ("coding_categories", "main_category_zh"),
-          ("coding_categories", "sub_category_zh")]
+QUOTED = [
+    ("china_shares", "description_zh"),
+    ("coding_concepts", "evidence_zh"),
+    ("coding_concepts", "initial_category_zh"),
+    ("strategies", "measure_zh"),
+    ("hypotheses", "statement_zh"),
+    ("conclusions", "text_zh"),
+    ("policy_advice", "text_zh"),
+    ("coding_categories", "main_category_zh"),
+    ("coding_categories", "sub_category_zh"),
+]
 
 
 @pytest.mark.parametrize("name,column", QUOTED)
@@ -99,7 +107,7 @@ def test_coding_table_matches_seed001_table2(data, seed001):
     lines = unicodedata.normalize("NFKC", seed001).splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "主范畴 副范畴")
     printed = {}
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.strip():
             continue
         if line.strip().startswith("1.4.3"):
@@ -123,6 +131,7 @@ def test_hypotheses_and_conclusions_are_the_papers_four(data, seed000):
 
 # ----------------------------------------------------------------------------- validation
 
+
 def test_all_datasets_load_with_a_source_on_every_row(data):
     for name, frame in data.items():
         assert len(frame) > 0, name
@@ -133,15 +142,18 @@ def _raw(name):
     return pd.read_csv(facts.NARRATIVE / facts.SPECS[name].file, dtype=str, keep_default_na=False)
 
 
-@pytest.mark.parametrize("name,change,message", [
-    ("export_quotas", lambda f: f.assign(source=[""] + list(f["source"][1:])), "source"),
-    ("export_quotas", lambda f: f.assign(quota_t=["many"] + list(f["quota_t"][1:])), "numeric"),
-    ("export_quotas", lambda f: pd.concat([f, f.iloc[[0]]]), "not unique"),
-    ("policy_events", lambda f: f.assign(instrument=["embargo"] + list(f["instrument"][1:])), "instrument"),
-    ("policy_events", lambda f: f.assign(date=["2010/07"] + list(f["date"][1:])), "date"),
-    ("coding_categories", lambda f: f.assign(role=["trigger"] * (len(f) - 1) + ["result"]), "more than one role"),
-    ("hypotheses", lambda f: f.drop(columns="statement_en"), "missing column"),
-])
+@pytest.mark.parametrize(
+    "name,change,message",
+    [
+        ("export_quotas", lambda f: f.assign(source=[""] + list(f["source"][1:])), "source"),
+        ("export_quotas", lambda f: f.assign(quota_t=["many"] + list(f["quota_t"][1:])), "numeric"),
+        ("export_quotas", lambda f: pd.concat([f, f.iloc[[0]]]), "not unique"),
+        ("policy_events", lambda f: f.assign(instrument=["embargo"] + list(f["instrument"][1:])), "instrument"),
+        ("policy_events", lambda f: f.assign(date=["2010/07"] + list(f["date"][1:])), "date"),
+        ("coding_categories", lambda f: f.assign(role=["trigger"] * (len(f) - 1) + ["result"]), "more than one role"),
+        ("hypotheses", lambda f: f.drop(columns="statement_en"), "missing column"),
+    ],
+)
 def test_validation_rejects_broken_files(name, change, message):
     facts.validate(name, _raw(name))  # the file as committed passes
     with pytest.raises(DataError, match=message):
@@ -149,6 +161,7 @@ def test_validation_rejects_broken_files(name, change, message):
 
 
 # ----------------------------------------------------------------------------- citations and cross-references
+
 
 def bib_keys() -> list[str]:
     return re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(encoding="utf-8"), flags=re.M)
@@ -161,8 +174,11 @@ def cited_keys(paths) -> dict[str, list[str]]:
     """Citation keys in markdown (any `@key`) and in code cells (only inside `[@...]`)."""
     keys: dict[str, list[str]] = {}
     for path in paths:
-        cells = ([(c["cell_type"], "".join(c["source"])) for c in json.loads(path.read_text())["cells"]]
-                 if path.suffix == ".ipynb" else [("markdown", path.read_text(encoding="utf-8"))])
+        cells = (
+            [(c["cell_type"], "".join(c["source"])) for c in json.loads(path.read_text())["cells"]]
+            if path.suffix == ".ipynb"
+            else [("markdown", path.read_text(encoding="utf-8"))]
+        )
         for kind, text in cells:
             spans = [text] if kind == "markdown" else re.findall(r"\[[^\]]*@[^\]]*\]", text)
             for span in spans:
@@ -205,11 +221,19 @@ def test_every_claim_has_evidence_in_the_book(data):
 
 
 def test_label_and_reference_scanners_on_a_small_book(tmp_path):
-    nb = {"cells": [
-        {"cell_type": "markdown", "source": ["# Title {#sec-alpha}\n", "See @sec-beta. Cite [@seed000] and @fig-x."]},
-        {"cell_type": "code", "source": ["#| label: fig-x\n", "#| fig-cap: \"x\"\n", "print('@tbl-y')"]},
-        {"cell_type": "markdown", "source": ["## Sub {#sec-beta}\n", "mail me@sec-not-a-ref"]},
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": ["# Title {#sec-alpha}\n", "See @sec-beta. Cite [@seed000] and @fig-x."],
+            },
+            {"cell_type": "code", "source": ["#| label: fig-x\n", '#| fig-cap: "x"\n', "print('@tbl-y')"]},
+            {"cell_type": "markdown", "source": ["## Sub {#sec-beta}\n", "mail me@sec-not-a-ref"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path = tmp_path / "01-x.ipynb"
     path.write_text(json.dumps(nb))
     assert labels.defined_labels([path]) == {"sec-alpha", "sec-beta", "fig-x"}
@@ -237,8 +261,8 @@ def test_tables_split_over_two_book_tables_are_cited_in_full(data):
 
 def test_seed001_label_and_entry_are_one_title_without_an_invented_author():
     text = BIB.read_text(encoding="utf-8")
-    entry = text[text.index("@article{seed001,"):]
-    entry = entry[:entry.index("\n}\n")]
+    entry = text[text.index("@article{seed001,") :]
+    entry = entry[: entry.index("\n}\n")]
     assert "shorttitle" not in entry and not re.search(r"^\s*author\s*=", entry, flags=re.M)
     assert "title = {{[China vs the West: rare-earth strategies]}}" in entry
 
@@ -247,16 +271,30 @@ def test_bibliography_has_the_uncertainty_indexes_and_the_mechanism_reference():
     keys = set(bib_keys())
     assert {"davis2016", "ahir2022", "baker2016", "epu_data", "wui_data", "song_etal"} <= keys
     text = BIB.read_text(encoding="utf-8")
-    song = text[text.index("@misc{song_etal,"):]
-    song = song[:song.index("\n}\n")]
+    song = text[text.index("@misc{song_etal,") :]
+    song = song[: song.index("\n}\n")]
     assert "宋弘等[39]" in song and "year =" not in song and "journal =" not in song  # only what the seed gives
 
 
 # ----------------------------------------------------------------------------- sentence builder
 
+
 def row(table, column, term, estimate, p, se=0.1, identified=True, note=""):
-    return {"table": table, "column": column, "outcome": "LNPRI", "term": term, "estimate": estimate, "se": se,
-            "p": p, "n": 106, "r2": 0.9, "df": 4, "clusters": 5, "identified": identified, "note": note}
+    return {
+        "table": table,
+        "column": column,
+        "outcome": "LNPRI",
+        "term": term,
+        "estimate": estimate,
+        "se": se,
+        "p": p,
+        "n": 106,
+        "r2": 0.9,
+        "df": 4,
+        "clusters": 5,
+        "identified": identified,
+        "note": note,
+    }
 
 
 def frame(rows):
@@ -274,17 +312,21 @@ def by_id(found):
 def design_rows(exhibit, term, p, floor=0.01, test="ri_time_all", table="inference"):
     """Estimates rows of one design-based test of `term` of `exhibit` (as chapter 06a saves them)."""
     from analysis.estimation.inference import tables
-    res = pd.DataFrame([{"test": test, "label": test, "estimate": 0.0, "p": p, "floor": floor, "n_reference": 20,
-                         "ci_text": ""}])
+
+    res = pd.DataFrame(
+        [{"test": test, "label": test, "estimate": 0.0, "p": p, "floor": floor, "n_reference": 20, "ci_text": ""}]
+    )
     return tables.tidy_tests(res, exhibit, term).assign(table=table).to_dict("records")
 
 
 def size_rows(valid=("ri_time_all",), invalid=("cr1",)):
     """The size table: `valid` tests hold their size (4%), `invalid` ones do not (30%)."""
     from analysis.estimation.inference import tables
+
     tests = list(valid) + list(invalid)
-    size = pd.DataFrame({"test": tests, "size: iid": [0.04] * len(valid) + [0.3] * len(invalid),
-                         "power: ar1": [0.5] * len(tests)})
+    size = pd.DataFrame(
+        {"test": tests, "size: iid": [0.04] * len(valid) + [0.3] * len(invalid), "power: ar1": [0.5] * len(tests)}
+    )
     return tables.tidy_size(size, 100, 0.648).to_dict("records")
 
 
@@ -301,8 +343,11 @@ def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(r
 
 
 def test_c1_contradicted_by_significant_negative_estimates(reported):
-    est = frame(t3([0.3, -0.6, -0.6, -0.4, -0.4], [0.2, 0.01, 0.01, 0.2, 0.2])
-                + design_rows("table3 (2)", "DID", 0.01) + size_rows())
+    est = frame(
+        t3([0.3, -0.6, -0.6, -0.4, -0.4], [0.2, 0.01, 0.01, 0.2, 0.2])
+        + design_rows("table3 (2)", "DID", 0.01)
+        + size_rows()
+    )
     f = by_id(sentences.findings(est, reported))
     assert f.loc["C1", "verdict"] == "contradicted"
     assert "negative with p < 0.05 in 2 (columns (2), (3))" in f.loc["C1", "sentence"]
@@ -319,8 +364,10 @@ def test_c1_partly_and_direction_only():
 
 def test_placebo_summary_is_read(reported):
     rows = t3([0.1, 0.5, 0.5, 0.5, 0.5], [0.5, 0.01, 0.01, 0.01, 0.01]) + [
-        row("placebo", "Figure 2", "DID", 0.5, 0.01), row("placebo", "Figure 2", "placebo_mean", -0.0123, np.nan, 0.2),
-        row("placebo", "Figure 2", "randomization_p", 0.034, 0.034, np.nan)]
+        row("placebo", "Figure 2", "DID", 0.5, 0.01),
+        row("placebo", "Figure 2", "placebo_mean", -0.0123, np.nan, 0.2),
+        row("placebo", "Figure 2", "randomization_p", 0.034, 0.034, np.nan),
+    ]
     s = by_id(sentences.findings(frame(rows), reported)).loc["C1", "sentence"]
     assert "average −0.012 (sd 0.200) against the true 0.500" in s and "0.034" in s
 
@@ -334,18 +381,22 @@ def event_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7), column="(1)", t
 def full_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7)):
     """A full event study: pre_3, pre_2 (k = −1 omitted), current, post_1.. as saved under table4_full."""
     terms = ["pre_3", "pre_2"] + ["current"] + [f"post_{k}" for k in range(1, len(post))]
-    return [row("table4_full", "(1)", t, v, p) for t, v, p in zip(terms, list(pre) + list(post),
-                                                                 list(pre_p) + list(post_p))]
+    return [
+        row("table4_full", "(1)", t, v, p) for t, v, p in zip(terms, list(pre) + list(post), list(pre_p) + list(post_p))
+    ]
 
 
-@pytest.mark.parametrize("earlier,later,phrase,rises", [
-    (-1.087, -0.427, "stays negative but shrinks in absolute value, from −1.087 to −0.427 (less negative)", False),
-    (-0.3, -0.9, "stays negative and grows in absolute value, from −0.300 to −0.900 (more negative)", False),
-    (0.2, 1.4, "grows from 0.200 to 1.400", True),
-    (1.4, 0.2, "shrinks from 1.400 to 0.200", False),
-    (-0.5, 0.7, "turns from negative (−0.500) to positive (0.700)", True),
-    (0.5, -0.7, "turns from positive (0.500) to negative (−0.700)", False),
-])
+@pytest.mark.parametrize(
+    "earlier,later,phrase,rises",
+    [
+        (-1.087, -0.427, "stays negative but shrinks in absolute value, from −1.087 to −0.427 (less negative)", False),
+        (-0.3, -0.9, "stays negative and grows in absolute value, from −0.300 to −0.900 (more negative)", False),
+        (0.2, 1.4, "grows from 0.200 to 1.400", True),
+        (1.4, 0.2, "shrinks from 1.400 to 0.200", False),
+        (-0.5, 0.7, "turns from negative (−0.500) to positive (0.700)", True),
+        (0.5, -0.7, "turns from positive (0.500) to negative (−0.700)", False),
+    ],
+)
 def test_path_change_reads_sign_and_absolute_size(earlier, later, phrase, rises):
     assert verdicts.path_change(earlier, later) == phrase
     assert verdicts.rising_effect(earlier, later) is rises
@@ -363,17 +414,28 @@ def test_c2_verdict_rests_on_the_full_event_study(reported):
     assert s.index("@tbl-table4-full") > s.index("(@tbl-table4)")
     # a rising, significant full path with a quiet pre-period is supported
     post = ["current", "post_1", "post_2", "post_3"]
-    good = frame(full_rows([0.2, 0.5, 0.9, 1.4, 1.6], [0.01] * 5) + size_rows()
-                 + sum((design_rows("table4_full", t, 0.01, table="inference_event") for t in post), []))
+    good = frame(
+        full_rows([0.2, 0.5, 0.9, 1.4, 1.6], [0.01] * 5)
+        + size_rows()
+        + sum((design_rows("table4_full", t, 0.01, table="inference_event") for t in post), [])
+    )
     g = by_id(sentences.findings(good, reported)).loc["C2"]
     assert g["verdict"] == "supported" and "grows from 0.200 to 1.400" in g["sentence"]
     assert "largest is post_4 (1.600)" in g["sentence"]
 
 
 def test_c2_negative_path_is_less_negative_not_larger(reported):
-    rows = full_rows([-1.087, -0.876, -0.295, -0.427], [0.01, 0.03, 0.3, 0.001]) + size_rows() + sum(
-        (design_rows("table4_full", t, p) for t, p in zip(["current", "post_1", "post_2", "post_3"],
-                                                          [0.01, 0.03, 0.3, 0.001])), [])
+    rows = (
+        full_rows([-1.087, -0.876, -0.295, -0.427], [0.01, 0.03, 0.3, 0.001])
+        + size_rows()
+        + sum(
+            (
+                design_rows("table4_full", t, p)
+                for t, p in zip(["current", "post_1", "post_2", "post_3"], [0.01, 0.03, 0.3, 0.001])
+            ),
+            [],
+        )
+    )
     f = by_id(sentences.findings(frame(rows), reported)).loc["C2"]
     assert "from −1.087 to −0.427 (less negative)" in f["sentence"] and "larger" not in f["sentence"]
     assert "0 of 4 post-policy coefficients are positive" in f["sentence"] and "none is positive" in f["sentence"]
@@ -382,8 +444,12 @@ def test_c2_negative_path_is_less_negative_not_larger(reported):
 
 
 def test_c2_pre_trend_makes_the_path_untestable(reported):
-    rows = (full_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre=(0.8, 0.02), pre_p=(0.01, 0.7)) + size_rows()
-            + design_rows("table4_full", "pre_3", 0.01) + design_rows("table4_full", "current", 0.01))
+    rows = (
+        full_rows([0.2, 0.5, 0.9, 1.4], [0.01] * 4, pre=(0.8, 0.02), pre_p=(0.01, 0.7))
+        + size_rows()
+        + design_rows("table4_full", "pre_3", 0.01)
+        + design_rows("table4_full", "current", 0.01)
+    )
     f = by_id(sentences.findings(frame(rows), reported)).loc["C2"]
     assert f["verdict"] == "not testable (pre-trend)"
     assert "1 of 2 pre-policy coefficients have p < 0.05 (pre_3)" in f["sentence"]
@@ -401,9 +467,11 @@ def test_c2_falls_back_to_the_truncated_study_and_keeps_column_1(reported):
 
 
 def test_unidentified_mechanisms_are_named_not_numbered(reported):
-    rows = [row("table6", "(1)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
-            row("table6", "(2)", "DID", 0.25, 0.001),
-            row("table6", "(3)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)")]
+    rows = [
+        row("table6", "(1)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
+        row("table6", "(2)", "DID", 0.25, 0.001),
+        row("table6", "(3)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
+    ]
     rows += design_rows("table6 (2)", "DID", 0.001) + size_rows()
     f = by_id(sentences.findings(frame(rows), reported))
     assert "not identified (year-level outcome)" in f.loc["H2", "sentence"]
@@ -423,14 +491,18 @@ def oxide_rows(values, p):
 
 def test_c4_heterogeneity_rules(reported):
     # Nd, Ce, La, PrNd, Dy, Tb: heavy on top and both Pr/Nd products significant, one La/Ce
-    good = by_id(sentences.findings(frame(oxide_rows([1.3, 0.7, 0.2, 0.5, 2.1, 2.9],
-                                                    [0.01, 0.04, 0.5, 0.03, 0.01, 0.01])), reported))
+    good = by_id(
+        sentences.findings(
+            frame(oxide_rows([1.3, 0.7, 0.2, 0.5, 2.1, 2.9], [0.01, 0.04, 0.5, 0.03, 0.01, 0.01])), reported
+        )
+    )
     assert good.loc["C4", "verdict"] == "not testable"  # no design-based test of Table 7
     assert "rests on significance, not on size" in good.loc["C4", "sentence"]  # paper: PrNd 0.502 < CeO2 0.715
     bad = by_id(sentences.findings(frame(oxide_rows([2.0, 0.7, 0.2, 0.5, 0.1, 0.3], [0.5] * 6)), reported))
     assert bad.loc["C4", "verdict"] == "not testable"
-    none = [row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006")
-            for c in verdicts.OXIDES]
+    none = [
+        row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006") for c in verdicts.OXIDES
+    ]
     f = by_id(sentences.findings(frame(none), reported))
     assert f.loc["C4", "verdict"] == "not estimable" and "no public series before 2006" in f.loc["C4", "sentence"]
 
@@ -453,13 +525,23 @@ def test_formatting_helpers():
     assert verdicts.stars_text(0) == verdicts.stars_text("") == "not significant"
     assert verdicts.stars_text("", unstarred="not significant at 10%") == "not significant at 10%"
     assert verdicts.stars_text(None) == verdicts.stars_text(float("nan")) == "significance not reported"
-    assert [verdicts.stars_text(s, count=True) for s in ["", "*", "**", 3]] == ["no star", "1 star", "2 stars",
-                                                                                "3 stars"]
+    assert [verdicts.stars_text(s, count=True) for s in ["", "*", "**", 3]] == [
+        "no star",
+        "1 star",
+        "2 stars",
+        "3 stars",
+    ]
 
 
 def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
-    found = sentences.findings(frame(t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])
-                                     + design_rows("table3 (2)", "DID", 0.01) + size_rows()), reported)
+    found = sentences.findings(
+        frame(
+            t3([0.3, 0.5, 0.5, 0.5, 0.5], [0.3, 0.01, 0.01, 0.01, 0.01])
+            + design_rows("table3 (2)", "DID", 0.01)
+            + size_rows()
+        ),
+        reported,
+    )
     table = sentences.conclusion_table(data["conclusions"], found, {"tbl-table3", "sec-event-study"})
     assert list(table[""]) == ["C1", "C2", "C3", "C4"]
     assert table.iloc[0]["verdict on public data"] == "supported" and table.iloc[0]["tested here in"] == "@tbl-table3"
@@ -468,6 +550,7 @@ def test_conclusion_and_advice_tables_carry_the_verdicts(data, reported):
 
 
 # ----------------------------------------------------------------------------- text helpers and tables
+
 
 def test_text_helpers():
     assert facts.halfwidth("３０２５８ｔ，２０１０年") == "30258t，2010年"
@@ -508,9 +591,10 @@ def test_garbled_title_is_marked_and_the_real_standard_named(data):
 
 # ----------------------------------------------------------------------------- diagrams
 
+
 def test_equilibrium_and_shifts():
     assert diagrams.equilibrium((10, 1), (2, 1)) == (4, 6)
-    assert diagrams.shifted((3, 1), -1, 2, "supply") == (5, 1)   # left shift of supply: higher intercept
+    assert diagrams.shifted((3, 1), -1, 2, "supply") == (5, 1)  # left shift of supply: higher intercept
     assert diagrams.shifted((11, 1), 1, 1.5, "demand") == (12.5, 1)
 
 
@@ -520,8 +604,10 @@ def test_seed001_rounds_move_the_price_the_way_the_seed_says(index, direction):
     _, shifts, _ = diagrams.ROUNDS[index]
     demand, supply = (11.0, 1.0), (3.0, 1.0)
     p0 = diagrams.equilibrium(demand, supply)[1]
-    p1 = diagrams.equilibrium(diagrams.shifted(demand, shifts["demand"], 1.5, "demand"),
-                              diagrams.shifted(supply, shifts["supply"], 2.5, "supply"))[1]
+    p1 = diagrams.equilibrium(
+        diagrams.shifted(demand, shifts["demand"], 1.5, "demand"),
+        diagrams.shifted(supply, shifts["supply"], 2.5, "supply"),
+    )[1]
     assert np.sign(p1 - p0) == direction
 
 
@@ -567,9 +653,10 @@ def test_supply_demand_labels_touch_neither_each_other_nor_the_curves():
         for name in ("E0", "E1"):
             box = texts[name]
             for line in curves:
-                xy = ax.transData.transform(np.column_stack([np.linspace(*line.get_xdata(), 400),
-                                                             np.linspace(*line.get_ydata(), 400)]))
-                inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1))
+                xy = ax.transData.transform(
+                    np.column_stack([np.linspace(*line.get_xdata(), 400), np.linspace(*line.get_ydata(), 400)])
+                )
+                inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
                 assert not inside.any(), (name, line.get_color())
 
 

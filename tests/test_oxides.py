@@ -1,4 +1,5 @@
 """Table 7 path on simulated oxide files with planted effects; validation errors; the oxide readers."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,8 +30,15 @@ def simulate_oxides(panel, effects=EFFECTS, years=range(1999, 2023), seed=0, noi
         for year in years:
             ln = 2.0 + i + common[year] + effect * (year >= 2006) + rng.normal(0, noise)
             scale = 1.0 if deflator is None else deflator[year]
-            rows.append({"oxide": oxide, "year": year, "price": float(np.exp(ln) * scale), "unit": "US$/kg",
-                         "source": "simulated"})
+            rows.append(
+                {
+                    "oxide": oxide,
+                    "year": year,
+                    "price": float(np.exp(ln) * scale),
+                    "unit": "US$/kg",
+                    "source": "simulated",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -88,7 +96,9 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
         assert not res.term("CR4")["identified"] and res.term("CR4")["note"] == note  # fitted on control rows only
         assert res.n == 4 * 24 + 10
     verdicts = oxides.verdicts(panel, late)
-    assert (verdicts["DID"] == "collinear with mineral FE").all() and (verdicts["period"] == "collinear with year FE").all()
+    assert (verdicts["DID"] == "collinear with mineral FE").all() and (
+        verdicts["period"] == "collinear with year FE"
+    ).all()
     full = oxides.verdicts(panel, oxide_inputs.validate_oxides(simulate_oxides(panel), "x"))
     assert (full["DID"] == "identified").all() and (full["treat"] == "collinear with mineral FE").all()
     window = oxide_inputs.window(late)
@@ -96,19 +106,28 @@ def test_series_starting_after_the_policy_is_not_estimable(panel):
 
 
 def test_table7_display_paper_only_when_nothing_is_estimable(panel):
-    reported = pd.DataFrame([("(1) Nd2O3", "DID", "coef", 1.351, "1.351***"), ("(1) Nd2O3", "DID", "stars", 3, "***"),
-                             ("(1) Nd2O3", "DID", "se", 0.197, "(0.197)"), ("(2) CeO2", "DID", "coef", 0.715, "0.715**"),
-                             ("(2) CeO2", "DID", "stars", 2, "**"), ("(2) CeO2", "Observations", "n", 102, "102")],
-                            columns=["column", "row", "statistic", "value", "value_text"])
+    reported = pd.DataFrame(
+        [
+            ("(1) Nd2O3", "DID", "coef", 1.351, "1.351***"),
+            ("(1) Nd2O3", "DID", "stars", 3, "***"),
+            ("(1) Nd2O3", "DID", "se", 0.197, "(0.197)"),
+            ("(2) CeO2", "DID", "coef", 0.715, "0.715**"),
+            ("(2) CeO2", "DID", "stars", 2, "**"),
+            ("(2) CeO2", "Observations", "n", 102, "102"),
+        ],
+        columns=["column", "row", "statistic", "value", "value_text"],
+    )
     cols = ["(1) Nd2O3", "(2) CeO2", "(3) La2O3"]
-    late = oxide_inputs.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5, "CeO2": 0.5}, years=range(2013, 2023)), "x")
+    late = oxide_inputs.validate_oxides(
+        simulate_oxides(panel, {"Nd2O3": 0.5, "CeO2": 0.5}, years=range(2013, 2023)), "x"
+    )
     frame = estimation_tables.table7_display(oxides.table7(panel, late), reported, cols)
-    assert list(frame.columns) == ["", "(1) Nd₂O₃", "(2) CeO₂", "(3) La₂O₃"]      # the paper's columns only
+    assert list(frame.columns) == ["", "(1) Nd₂O₃", "(2) CeO₂", "(3) La₂O₃"]  # the paper's columns only
     assert frame.iloc[0].tolist() == ["DID", "1.351***", "0.715**", ""]
     assert frame.iloc[-1].tolist() == ["ours", "not estimable", "not estimable", "no prices in this build"]
     full = oxide_inputs.validate_oxides(simulate_oxides(panel, {"Nd2O3": 0.5}), "x")
     shown = estimation_tables.table7_display(oxides.table7(panel, full), reported, cols)
-    assert list(shown.columns) == ["", "(1) Nd₂O₃ paper", "(1) Nd₂O₃ ours"]         # an estimate: paper beside ours
+    assert list(shown.columns) == ["", "(1) Nd₂O₃ paper", "(1) Nd₂O₃ ours"]  # an estimate: paper beside ours
     assert shown.iloc[0, 1] == "1.351***" and float(shown.iloc[0, 2].rstrip("*")) == pytest.approx(0.5, abs=0.1)
 
 
@@ -118,17 +137,23 @@ def test_subset_of_oxides_gives_only_their_columns(panel):
     assert oxide_inputs.window(two).set_index("column").loc["(1) Nd2O3", "years"] == "none"
 
 
-@pytest.mark.parametrize("mutate,message", [
-    (lambda f: f.drop(columns="unit"), r"missing required column\(s\) \['unit'\]"),
-    (lambda f: f.assign(oxide=np.where(f.index == 0, "Nd", f["oxide"])), r"column 'oxide': unknown value\(s\) \['Nd'\]"),
-    (lambda f: f.assign(year=np.where(f.index == 2, 1998, f["year"])), r"column 'year'.*1998"),
-    (lambda f: f.assign(year=f["year"].astype(str).where(f.index != 1, "2000.5")), r"column 'year'"),
-    (lambda f: f.assign(price=np.where(f.index == 4, -3.0, f["price"])), r"column 'price'.*-3\.0"),
-    (lambda f: f.assign(price=f["price"].astype(str).where(f.index != 4, "n/a")), r"column 'price'"),
-    (lambda f: pd.concat([f, f.iloc[[3]]]), r"columns 'oxide', 'year': 2 duplicated"),
-    (lambda f: f.assign(unit=np.where(f.index == 5, "CNY/t", f["unit"])), r"column 'unit': more than one unit"),
-    (lambda f: f.assign(unit=np.where(f.index == 5, "", f["unit"])), r"column 'unit': empty"),
-])
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (lambda f: f.drop(columns="unit"), r"missing required column\(s\) \['unit'\]"),
+        (
+            lambda f: f.assign(oxide=np.where(f.index == 0, "Nd", f["oxide"])),
+            r"column 'oxide': unknown value\(s\) \['Nd'\]",
+        ),
+        (lambda f: f.assign(year=np.where(f.index == 2, 1998, f["year"])), r"column 'year'.*1998"),
+        (lambda f: f.assign(year=f["year"].astype(str).where(f.index != 1, "2000.5")), r"column 'year'"),
+        (lambda f: f.assign(price=np.where(f.index == 4, -3.0, f["price"])), r"column 'price'.*-3\.0"),
+        (lambda f: f.assign(price=f["price"].astype(str).where(f.index != 4, "n/a")), r"column 'price'"),
+        (lambda f: pd.concat([f, f.iloc[[3]]]), r"columns 'oxide', 'year': 2 duplicated"),
+        (lambda f: f.assign(unit=np.where(f.index == 5, "CNY/t", f["unit"])), r"column 'unit': more than one unit"),
+        (lambda f: f.assign(unit=np.where(f.index == 5, "", f["unit"])), r"column 'unit': empty"),
+    ],
+)
 def test_bad_oxide_file_names_file_and_column(panel, tmp_path, mutate, message):
     path = tmp_path / "my_oxides.csv"
     mutate(simulate_oxides(panel)).to_csv(path, index=False)
@@ -146,6 +171,7 @@ def test_unreadable_oxide_file(tmp_path):
 
 # ---------------------------------------------------------------- readers and the public-series assembly
 
+
 def toy_source(reader, series, file="toy"):
     return Source(id="toy", file=file, sha256="0" * 64, reader=reader, series=series)
 
@@ -155,12 +181,15 @@ def china_file(path, jump=False):
     nd = np.full(len(days), 30.0)
     if jump:
         nd[400:] = 300.0  # a change of unit inside the file
-    pd.DataFrame({"日期": days.strftime("%Y-%m-%d"), "氧化钕平均价": nd,
-                  "氧化铈平均价": np.where(days.year == 2013, 20.0, 10.0)}).to_csv(path, index=False)
+    pd.DataFrame(
+        {"日期": days.strftime("%Y-%m-%d"), "氧化钕平均价": nd, "氧化铈平均价": np.where(days.year == 2013, 20.0, 10.0)}
+    ).to_csv(path, index=False)
 
 
-CHINA_SERIES = {"氧化钕平均价": {"oxide": "Nd2O3", "unit": "n/a", "years": [2013, 2014]},
-                "氧化铈平均价": {"oxide": "CeO2", "unit": "n/a", "years": [2013, 2014]}}
+CHINA_SERIES = {
+    "氧化钕平均价": {"oxide": "Nd2O3", "unit": "n/a", "years": [2013, 2014]},
+    "氧化铈平均价": {"oxide": "CeO2", "unit": "n/a", "years": [2013, 2014]},
+}
 
 
 def test_china_daily_reader_and_public_series(tmp_path):
@@ -177,9 +206,17 @@ def test_china_daily_reader_and_public_series(tmp_path):
     assert cov["years"].tolist() == ["2013-2014", "2013-2014"]
 
 
-@pytest.mark.parametrize("text, shown", [("(1) Nd2O3", "(1) Nd₂O₃"), ("(4) PrNd oxide ours", "(4) Pr-Nd oxide ours"),
-                                         ("PrNd", "Pr-Nd oxide"), ("Pr6O11", "Pr₆O₁₁"), ("CR4", "CR4"),
-                                         ("(2) CeO2 paper", "(2) CeO₂ paper")])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("(1) Nd2O3", "(1) Nd₂O₃"),
+        ("(4) PrNd oxide ours", "(4) Pr-Nd oxide ours"),
+        ("PrNd", "Pr-Nd oxide"),
+        ("Pr6O11", "Pr₆O₁₁"),
+        ("CR4", "CR4"),
+        ("(2) CeO2 paper", "(2) CeO₂ paper"),
+    ],
+)
 def test_label_subscripts_formulas_only(text, shown):
     assert oxide_inputs.label(text) == shown
 
@@ -193,9 +230,16 @@ def test_china_daily_reader_rejects_a_unit_jump(tmp_path):
 
 def test_usgs_myb_reader(tmp_path):
     path = tmp_path / "t3.xlsx"
-    rows = [["TABLE 3"], ["AVERAGE RARE-EARTH OXIDE PRICES1"], ["(Dollars per kilogram)"], [None],
-            [None, None, "Purity"], ["Product (oxide)", None, "(percent)", None, "2021", None, "2022"],
-            ["Terbium4, 5", None, 99.99, None, 1350, None, 2050], ["Dysprosium4, 5", None, 99.5, None, 410, None, 382]]
+    rows = [
+        ["TABLE 3"],
+        ["AVERAGE RARE-EARTH OXIDE PRICES1"],
+        ["(Dollars per kilogram)"],
+        [None],
+        [None, None, "Purity"],
+        ["Product (oxide)", None, "(percent)", None, "2021", None, "2022"],
+        ["Terbium4, 5", None, 99.99, None, 1350, None, 2050],
+        ["Dysprosium4, 5", None, 99.5, None, 410, None, 382],
+    ]
     with pd.ExcelWriter(path) as xl:
         pd.DataFrame([r + [None] * (7 - len(r)) for r in rows]).to_excel(xl, sheet_name="T3", header=False, index=False)
     src = toy_source("usgs_myb_oxide_prices", {"Terbium": {"unit": "Dollars per kilogram", "years": [2021, 2022]}})
@@ -208,10 +252,17 @@ def test_usgs_myb_reader(tmp_path):
 
 def test_usgs_mcs_reader(tmp_path):
     path = tmp_path / "mcs.csv"
-    pd.DataFrame({"Commodity": ["Rare Earths", "Rare Earths", "Copper"],
-                  "Statistics_detail": ["Price: NdPr oxide, 99%", "Price: NdPr oxide, 99%", "Price: NdPr oxide"],
-                  "Unit": ["dollars per kilogram"] * 3, "Year": ["2021", "2022", "2021"],
-                  "Value": ["92", "1,240", "7"]}).to_csv(path, index=False, encoding="cp1252")
-    src = toy_source("usgs_mcs_salient", {"NdPr oxide": {"commodity": "Rare Earths", "unit": "dollars per kilogram",
-                                                         "years": [2021, 2022]}})
+    pd.DataFrame(
+        {
+            "Commodity": ["Rare Earths", "Rare Earths", "Copper"],
+            "Statistics_detail": ["Price: NdPr oxide, 99%", "Price: NdPr oxide, 99%", "Price: NdPr oxide"],
+            "Unit": ["dollars per kilogram"] * 3,
+            "Year": ["2021", "2022", "2021"],
+            "Value": ["92", "1,240", "7"],
+        }
+    ).to_csv(path, index=False, encoding="cp1252")
+    src = toy_source(
+        "usgs_mcs_salient",
+        {"NdPr oxide": {"commodity": "Rare Earths", "unit": "dollars per kilogram", "years": [2021, 2022]}},
+    )
     assert read(src, path).set_index("year")["value"].to_dict() == {2021: 92.0, 2022: 1240.0}

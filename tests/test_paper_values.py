@@ -3,6 +3,7 @@
 Shape checks always run; checks against the seed text (the PDF extraction of the
 paper) are skipped when the seed is not available next to the repository.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,17 +15,25 @@ REPO = Path(__file__).resolve().parents[1]
 PAPER = REPO / "data" / "paper"
 
 REQUIRED_COLUMNS = [
-    "table", "column", "row", "statistic", "value", "value_text",
-    "dependent_variable", "unit_note", "source", "note",
+    "table",
+    "column",
+    "row",
+    "statistic",
+    "value",
+    "value_text",
+    "dependent_variable",
+    "unit_note",
+    "source",
+    "note",
 ]
 ALLOWED_STATS = {"coef", "se", "stars", "n", "mean", "sd", "min", "max", "r2", "fe_included", "value"}
 KEY = ["table", "column", "row", "statistic"]
 EXPECTED_ROWS = {
-    "table2": 35,   # 7 variables x 5 statistics
-    "table3": 68,   # 16 coefficients x (coef, stars, se) + 5 columns x (n, r2, 2 FE rows)
-    "table4": 25,   # 7 coefficients x 3 + (n, r2, 2 FE rows)
-    "table5": 70,   # 18 coefficients x 3 + 4 columns x 4
-    "table6": 33,   # 6 coefficients x 3 + 3 columns x (n, r2, 2 FE rows, controls)
+    "table2": 35,  # 7 variables x 5 statistics
+    "table3": 68,  # 16 coefficients x (coef, stars, se) + 5 columns x (n, r2, 2 FE rows)
+    "table4": 25,  # 7 coefficients x 3 + (n, r2, 2 FE rows)
+    "table5": 70,  # 18 coefficients x 3 + 4 columns x 4
+    "table6": 33,  # 6 coefficients x 3 + 3 columns x (n, r2, 2 FE rows, controls)
     "table7": 102,  # 24 coefficients x 3 + 6 columns x 5
     "text": 50,
 }
@@ -39,8 +48,9 @@ REGRESSION_COLUMNS = {
 
 @pytest.fixture(scope="module")
 def rv() -> pd.DataFrame:
-    return pd.read_csv(PAPER / "reported_values.csv", dtype={"value_text": str}, keep_default_na=False,
-                       na_values={"value": [""]})
+    return pd.read_csv(
+        PAPER / "reported_values.csv", dtype={"value_text": str}, keep_default_na=False, na_values={"value": [""]}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +65,7 @@ def get(rv, table, column, row, statistic):
 
 
 # ---------------------------------------------------------------- shape
+
 
 def test_required_columns(rv):
     assert list(rv.columns) == REQUIRED_COLUMNS
@@ -118,8 +129,10 @@ def test_table2_statistics(rv):
 
 def test_column_assignment_of_shifted_rows(rv):
     """Rows whose values the PDF extraction printed left-aligned (see data/paper/README.md)."""
+
     def cols(table, row):
         return sorted(rv[(rv.table == table) & (rv.row == row) & (rv.statistic == "coef")].column)
+
     assert cols("table3", "LNGDP") == ["(3)", "(4)", "(5)"]
     assert cols("table3", "CR4") == ["(4)", "(5)"]
     assert cols("table3", "EPU") == ["(5)"]
@@ -130,7 +143,9 @@ def test_column_assignment_of_shifted_rows(rv):
 
 def test_internal_consistency(rv):
     # text repeats of table values agree with the tables
-    assert get(rv, "text", "§四(三)4", "placebo_true_coef", "value").value == get(rv, "table3", "(2)", "DID", "coef").value
+    assert (
+        get(rv, "text", "§四(三)4", "placebo_true_coef", "value").value == get(rv, "table3", "(2)", "DID", "coef").value
+    )
     did_fe = rv[(rv.table == "table3") & (rv.row == "DID") & (rv.statistic == "coef") & (rv.column != "(1)")]["value"]
     assert did_fe.min() == get(rv, "text", "§四(三)1", "did_coef_min_with_fe", "value").value
     assert did_fe.max() == get(rv, "text", "§四(三)1", "did_coef_max_with_fe", "value").value
@@ -143,10 +158,24 @@ def test_internal_consistency(rv):
 
 # ---------------------------------------------------------------- against the seed text
 
-@pytest.mark.parametrize("printed", [
-    "0.648***", "(0.182)", "5.071**", "−89.74**", "2.968", "0.004***",
-    "1.858***", "(0.071 7)", "2 010.5", "1.21×10−5 **", "−1 580***", "92.76%",
-])
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "0.648***",
+        "(0.182)",
+        "5.071**",
+        "−89.74**",
+        "2.968",
+        "0.004***",
+        "1.858***",
+        "(0.071 7)",
+        "2 010.5",
+        "1.21×10−5 **",
+        "−1 580***",
+        "92.76%",
+    ],
+)
 def test_printed_strings_in_seed(seed_text, printed):
     assert printed in seed_text
 
@@ -157,29 +186,32 @@ def test_value_text_occurs_in_seed(rv, seed_text):
     assert missing == []
 
 
-@pytest.mark.parametrize("table,column,row,statistic,expected", [
-    ("table3", "(2)", "DID", "coef", 0.648),
-    ("table3", "(2)", "DID", "stars", 3),
-    ("table3", "(2)", "DID", "se", 0.182),
-    ("table3", "(1)", "DID", "stars", 0),
-    ("table3", "(4)", "LNGDP", "coef", 5.071),
-    ("table3", "(5)", "Constant", "coef", -89.74),
-    ("table3", "(5)", "EPU", "coef", 0.0037),
-    ("table3", "(1)", "individual_fe", "fe_included", 0),
-    ("table3", "(4)", "Observations", "n", 109),
-    ("table7", "(6) Tb4O7", "DID", "coef", 2.968),
-    ("table6", "(1)", "DID", "coef", 0.004),
-    ("table6", "(3)", "Constant", "coef", -1580),
-    ("table2", "样本量", "LNPRI", "n", 114),
-    ("table2", "均值", "LNPRI", "mean", 5.429),
-    ("table2", "均值", "year", "mean", 2010.5),
-    ("table4", "(1)", "post_3", "coef", 1.858),
-    ("table4", "(1)", "pre_2", "se", 0.0443),
-    ("table5", "(3)", "WUI", "coef", 1.21e-5),
-    ("table5", "(4)", "WUI", "se", 5.87e-6),
-    ("text", "§六", "rare_earth_cr4_2021_pct", "value", 92.76),
-    ("text", "§四(三)4", "placebo_repetitions", "value", 500),
-])
+@pytest.mark.parametrize(
+    "table,column,row,statistic,expected",
+    [
+        ("table3", "(2)", "DID", "coef", 0.648),
+        ("table3", "(2)", "DID", "stars", 3),
+        ("table3", "(2)", "DID", "se", 0.182),
+        ("table3", "(1)", "DID", "stars", 0),
+        ("table3", "(4)", "LNGDP", "coef", 5.071),
+        ("table3", "(5)", "Constant", "coef", -89.74),
+        ("table3", "(5)", "EPU", "coef", 0.0037),
+        ("table3", "(1)", "individual_fe", "fe_included", 0),
+        ("table3", "(4)", "Observations", "n", 109),
+        ("table7", "(6) Tb4O7", "DID", "coef", 2.968),
+        ("table6", "(1)", "DID", "coef", 0.004),
+        ("table6", "(3)", "Constant", "coef", -1580),
+        ("table2", "样本量", "LNPRI", "n", 114),
+        ("table2", "均值", "LNPRI", "mean", 5.429),
+        ("table2", "均值", "year", "mean", 2010.5),
+        ("table4", "(1)", "post_3", "coef", 1.858),
+        ("table4", "(1)", "pre_2", "se", 0.0443),
+        ("table5", "(3)", "WUI", "coef", 1.21e-5),
+        ("table5", "(4)", "WUI", "se", 5.87e-6),
+        ("text", "§六", "rare_earth_cr4_2021_pct", "value", 92.76),
+        ("text", "§四(三)4", "placebo_repetitions", "value", 500),
+    ],
+)
 def test_values_match_seed(rv, seed_text, table, column, row, statistic, expected):
     r = get(rv, table, column, row, statistic)
     assert r.value == pytest.approx(expected, rel=1e-12, abs=0)
@@ -199,7 +231,13 @@ def test_table1_variables():
 def test_table1_names_in_seed(seed_text):
     tv = pd.read_csv(PAPER / "table1_variables.csv", keep_default_na=False)
     tv = tv.set_index("symbol")
-    for sym, zh in [("LNGDP", "全球生产总值"), ("CR4", "行业集中度指数"), ("EPU", "经济政策不确定性指数"),
-                    ("treat", "分组虚拟变量"), ("period", "时间虚拟变量"), ("WUI", "世界不确定性指数")]:
+    for sym, zh in [
+        ("LNGDP", "全球生产总值"),
+        ("CR4", "行业集中度指数"),
+        ("EPU", "经济政策不确定性指数"),
+        ("treat", "分组虚拟变量"),
+        ("period", "时间虚拟变量"),
+        ("WUI", "世界不确定性指数"),
+    ]:
         assert tv.loc[sym, "name_zh"].startswith(zh)
         assert zh in "".join(seed_text.split())  # names may be broken across lines in the extraction

@@ -1,5 +1,6 @@
 """End to end: the README build on the mirrored data (HTML + PDF, Table 2, cross-references, CJK font),
 the content cache, a user-supplied panel, and failures that exit non-zero and leave the old book intact."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,14 @@ CHAPTERS = yaml.safe_load((ROOT / "_quarto.yml").read_text())["book"]["chapters"
 
 def run_build(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "REDID_BUILD": str(tmp / "build")}
-    return subprocess.run([sys.executable, "-m", "analysis", "build", "--out", str(tmp / "book"), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--out", str(tmp / "book"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
 
 
 def text_of_html(path: Path) -> str:
@@ -99,8 +106,14 @@ def test_every_exhibit_of_the_book_has_provenance_alt_text_vector_and_downloads(
     assert text.count("Provenance:") == n_html > 50
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) == 2, images  # the header only: every figure is vector
-    for name in ("panel.csv", "panel_provenance.csv", "estimates.csv", "exhibits.csv", "tables/tbl-table2.csv",
-                 "notebooks/04-baseline.ipynb"):
+    for name in (
+        "panel.csv",
+        "panel_provenance.csv",
+        "estimates.csv",
+        "exhibits.csv",
+        "tables/tbl-table2.csv",
+        "notebooks/04-baseline.ipynb",
+    ):
         assert (book / "downloads" / name).is_file(), name
     assert 'href="downloads/tables/tbl-table2.csv"' in (book / "03-data.html").read_text(encoding="utf-8")
     assert (book / "pagefind" / "pagefind-ui.js").is_file()
@@ -110,12 +123,17 @@ def test_second_build_reuses_every_chapter(built):
     tmp, _ = built
     proc = run_build(tmp, "--html-only")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert len(re.findall(r"\] \S+\.ipynb unchanged, cached", proc.stdout)) == sum(c.endswith(".ipynb") for c in CHAPTERS)
+    assert len(re.findall(r"\] \S+\.ipynb unchanged, cached", proc.stdout)) == sum(
+        c.endswith(".ipynb") for c in CHAPTERS
+    )
 
 
 def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
-    return {f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in sorted(folder.rglob(pattern)) if f.is_file() and not f.name.startswith(".")}
+    return {
+        f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(folder.rglob(pattern))
+        if f.is_file() and not f.name.startswith(".")
+    }
 
 
 def test_outputs_are_byte_identical_when_built_again(built, tmp_path, monkeypatch):
@@ -151,7 +169,9 @@ def test_chapters_declaring_estimates_rerun_when_an_estimate_changes(built):
     assert proc.returncode == 0, proc.stderr[-2000:]
     notebooks = [c for c in CHAPTERS if c.endswith(".ipynb")]
     for i, chapter in enumerate(notebooks, 1):
-        declared = "estimates" in json.loads((ROOT / chapter).read_text()).get("metadata", {}).get("redid", {}).get("inputs", [])
+        declared = "estimates" in json.loads((ROOT / chapter).read_text()).get("metadata", {}).get("redid", {}).get(
+            "inputs", []
+        )
         verb = "executing" if declared else "unchanged, cached"
         assert f"[{i}/{len(notebooks)}] {chapter} {verb}" in proc.stdout, (chapter, proc.stdout)
     assert "chapters/11-conclusions.ipynb executing" in proc.stdout
@@ -183,8 +203,11 @@ def test_failing_chapter_names_chapter_and_cell_and_keeps_the_old_book(tmp_path,
     (project / "analysis").mkdir()
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell("# Broken {#sec-broken}"), nbformat.v4.new_code_cell("x = 1"),
-                nbformat.v4.new_code_cell("raise ValueError('planted failure')")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Broken {#sec-broken}"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('planted failure')"),
+    ]
     nbformat.write(nb, project / "chapters" / "99-broken.ipynb")
     panel = tmp_path / "panel.csv"
     user_panel().to_csv(panel, index=False)
@@ -200,4 +223,3 @@ def test_failing_chapter_names_chapter_and_cell_and_keeps_the_old_book(tmp_path,
     assert not list(tmp_path.glob("book.tmp-*"))
     printed = capsys.readouterr().err
     assert re.search(r"chapter chapters/99-broken\.ipynb, cell 2: ValueError: planted failure", printed), printed
-

@@ -1,4 +1,5 @@
 """The placebo test: vectorised FWL draws equal the statsmodels loop; summaries on known cases."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from analysis.estimation.simulate import simulate_panel
 def panel():
     """5 units × 24 years like the paper's panel, effect 0.6 on unit u00 from 2006, with missing outcomes."""
     frame = simulate_panel(n_units=5, n_treated=1, effect=0.6, noise=0.1, seed=21).rename(columns={"y": "LNPRI"})
-    frame["LNPRI"] -= 0.3 * frame["X"]                   # leave only the FE, the effect and N(0, 0.1²)
+    frame["LNPRI"] -= 0.3 * frame["X"]  # leave only the FE, the effect and N(0, 0.1²)
     frame.loc[frame.sample(12, random_state=1).index, "LNPRI"] = np.nan
     return frame
 
@@ -24,14 +25,14 @@ def test_vectorised_equals_loop(panel):
     for col in ["estimate", "se", "p"]:
         assert np.max(np.abs(fast[col].to_numpy() - slow[col].to_numpy())) < 1e-10, col
     assert (fast["n_fake_in_sample"] == slow["n_fake_in_sample"]).all()
-    assert (fast["n_fake_in_sample"] < 24).any()          # some draws hit rows with missing LNPRI
+    assert (fast["n_fake_in_sample"] < 24).any()  # some draws hit rows with missing LNPRI
 
 
 def test_unidentified_draws_are_nan_in_both(panel):
     missing = np.flatnonzero(panel["LNPRI"].isna().to_numpy())[:5]
     whole_year = np.flatnonzero(((panel["year"] == 2010) & panel["LNPRI"].notna()).to_numpy())
     draws = [missing, np.r_[whole_year, missing[:1]][:5]]
-    draws = np.array([d[:min(map(len, draws))] for d in draws])
+    draws = np.array([d[: min(map(len, draws))] for d in draws])
     fast, slow = placebo.placebo_vectorised(panel, draws), placebo.placebo_loop(panel, draws)
     assert fast["estimate"].isna().all() and slow["estimate"].isna().all()
 
@@ -78,7 +79,7 @@ def test_unit_placebo_ranks_the_treated_unit_first(panel):
 
 def test_unit_placebo_skips_a_unit_without_pre_period(panel):
     frame = panel.copy()
-    frame.loc[(frame["mineral"] == "u03") & (frame["year"] < 2011), "LNPRI"] = np.nan   # like molybdenum
+    frame.loc[(frame["mineral"] == "u03") & (frame["year"] < 2011), "LNPRI"] = np.nan  # like molybdenum
     out = placebo.unit_placebo(frame).set_index("mineral")
     assert np.isnan(out.loc["u03", "estimate"]) and out.loc["u03", "note"].startswith("not identified")
     assert out.loc["u00", "rank"] == 1 and out.loc["u00", "permutation p"] == pytest.approx(0.25)
@@ -87,13 +88,16 @@ def test_unit_placebo_skips_a_unit_without_pre_period(panel):
 def test_unit_placebo_table_shows_note_for_unidentified(panel):
     frame = panel.copy()
     frame.loc[(frame["mineral"] == "u03") & (frame["year"] < 2011), "LNPRI"] = np.nan
-    table = estimation_tables.unit_placebo_table(placebo.unit_placebo(frame), labels={"u00": "treated unit"}).set_index("mineral")
+    table = estimation_tables.unit_placebo_table(placebo.unit_placebo(frame), labels={"u00": "treated unit"}).set_index(
+        "mineral"
+    )
     assert table.loc["u03", "estimate"].startswith("not identified") and table.loc["u03", "rank"] == ""
     assert table.loc["treated unit", "rank"] == "1"
 
 
 def test_cr1_fwl_equals_fit_twfe_on_any_outcome():
     from analysis.estimation.twfe import fit_twfe
+
     data = simulate_panel(seed=3)
     data.loc[[4, 30, 77], "y"] = np.nan  # unbalanced, as the real panel
     sample = data[data["y"].notna()]

@@ -1,4 +1,5 @@
 """The small readings the chapters' generated sentences use: each claim follows the numbers."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -91,8 +92,19 @@ def test_placebo_comparison_sets_ours_beside_the_paper():
 
 
 def test_normalisation_table_names_the_paper_table_first():
-    ranges = pd.DataFrame([{"variable": "LNGDP", "column": "(3)", "lowest": -1.0, "highest": 2.0,
-                            "DID, every version": -0.7, "DID spread": 0.0, "paper prints": 1.1}])
+    ranges = pd.DataFrame(
+        [
+            {
+                "variable": "LNGDP",
+                "column": "(3)",
+                "lowest": -1.0,
+                "highest": 2.0,
+                "DID, every version": -0.7,
+                "DID spread": 0.0,
+                "paper prints": 1.1,
+            }
+        ]
+    )
     table = estimation_tables.normalisation_table({"Table 3": ranges, "Table 5": ranges.assign(variable="GDPG")})
     assert list(table.columns)[:3] == ["the paper's table", "column", "variable"]
     assert list(table["the paper's table"]) == ["Table 3", "Table 5"]

@@ -1,5 +1,6 @@
 """README.md stays true to the code: the table/figure map names functions that exist, and the test
 command CI runs is the one README gives."""
+
 import re
 
 from analysis.core.paths import ROOT

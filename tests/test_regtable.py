@@ -1,4 +1,5 @@
 """regression_table and comparison_frame on simulated regressions with known content."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,14 +29,21 @@ def results():
 
 def paper_rows():
     """Reported rows in the layout of data/paper/reported_values.csv."""
-    rows = [("(1)", "DID", "coef", 0.9, "0.900***"), ("(1)", "DID", "stars", 3, "***"),
-            ("(1)", "DID", "se", 0.1, "(0.100)"),
-            ("(2)", "DID", "coef", -0.0129, "−0.012 9"), ("(2)", "DID", "stars", 0, ""),
-            ("(2)", "DID", "se", 0.122, "(0.122)"),
-            ("(2)", "G", "coef", 1.21e-5, "1.21×10−5 **"), ("(2)", "G", "stars", 2, "**"),
-            ("(2)", "G", "se", 5.69e-6, "(5.69×10−6)"),
-            ("(2)", "Observations", "n", 109, "109"), ("(2)", "R-squared", "r2", 0.9, "0.900"),
-            ("(2)", "individual_fe", "fe_included", 1, "是"), ("(2)", "time_fe", "fe_included", 0, "否")]
+    rows = [
+        ("(1)", "DID", "coef", 0.9, "0.900***"),
+        ("(1)", "DID", "stars", 3, "***"),
+        ("(1)", "DID", "se", 0.1, "(0.100)"),
+        ("(2)", "DID", "coef", -0.0129, "−0.012 9"),
+        ("(2)", "DID", "stars", 0, ""),
+        ("(2)", "DID", "se", 0.122, "(0.122)"),
+        ("(2)", "G", "coef", 1.21e-5, "1.21×10−5 **"),
+        ("(2)", "G", "stars", 2, "**"),
+        ("(2)", "G", "se", 5.69e-6, "(5.69×10−6)"),
+        ("(2)", "Observations", "n", 109, "109"),
+        ("(2)", "R-squared", "r2", 0.9, "0.900"),
+        ("(2)", "individual_fe", "fe_included", 1, "是"),
+        ("(2)", "time_fe", "fe_included", 0, "否"),
+    ]
     return pd.DataFrame(rows, columns=["column", "row", "statistic", "value", "value_text"]).assign(table="tableX")
 
 
@@ -48,7 +56,7 @@ def test_rows_cells_and_not_identified(results):
     assert frame.loc[1, "(2)"] == f"({fmt_number(did['se'])})"
     assert frame.loc[2, "(2)"] == "not identified (collinear with year FE)"
     assert frame.loc[3, "(2)"] == ""
-    assert frame.loc[4, "(1)"] == "" and frame.loc[5, "(1)"] == ""      # X not in column (1)
+    assert frame.loc[4, "(1)"] == "" and frame.loc[5, "(1)"] == ""  # X not in column (1)
     assert frame.loc[6, "(2)"] == str(results["(2)"].n)
     assert list(frame.loc[8:9, "(1)"]) == ["no", "no"] and list(frame.loc[8:9, "(2)"]) == ["yes", "yes"]
 
@@ -89,19 +97,22 @@ def test_comparison_frame(results):
     g = comp.loc[("(2)", "G")]
     assert np.isnan(g["our coef"]) and g["same sign"] == "n/a" and g["our note"].startswith("not identified")
     assert g["paper stars"] == "**"
-    assert ("(1)", "G") not in comp.index        # neither side has G in column (1)
-    assert comp.loc[("(2)", "X"), "same sign"] == "n/a"   # ours only
+    assert ("(1)", "G") not in comp.index  # neither side has G in column (1)
+    assert comp.loc[("(2)", "X"), "same sign"] == "n/a"  # ours only
 
 
 def comparison_rows():
     """A comparison_frame with one coefficient in each sign × significance cell that matters."""
-    rows = [("(1)", "DID", 0.5, "***", 0.4, "**", "yes"),     # same sign, both significant
-            ("(2)", "DID", 0.5, "**", 0.4, "*", "yes"),       # same sign, only the paper's (ours * is 10%)
-            ("(3)", "DID", 0.5, "", -0.4, "***", "no"),       # opposite sign, only ours
-            ("(4)", "DID", 0.5, "*", -0.4, "", "no"),         # opposite sign, neither at 5%
-            ("(2)", "LNGDP", 1.0, "**", np.nan, "", "n/a")]   # not comparable
-    frame = pd.DataFrame(rows, columns=["column", "term", "paper coef", "paper stars", "our coef", "our stars",
-                                        "same sign"])
+    rows = [
+        ("(1)", "DID", 0.5, "***", 0.4, "**", "yes"),  # same sign, both significant
+        ("(2)", "DID", 0.5, "**", 0.4, "*", "yes"),  # same sign, only the paper's (ours * is 10%)
+        ("(3)", "DID", 0.5, "", -0.4, "***", "no"),  # opposite sign, only ours
+        ("(4)", "DID", 0.5, "*", -0.4, "", "no"),  # opposite sign, neither at 5%
+        ("(2)", "LNGDP", 1.0, "**", np.nan, "", "n/a"),
+    ]  # not comparable
+    frame = pd.DataFrame(
+        rows, columns=["column", "term", "paper coef", "paper stars", "our coef", "our stars", "same sign"]
+    )
     frame["our note"] = ["", "", "", "", "not identified (collinear with year FE)"]
     return frame
 
@@ -109,8 +120,12 @@ def comparison_rows():
 def test_agreement_table_places_each_coefficient_once():
     table = agreement_table(comparison_rows()).set_index("")
     assert list(table.index) == ["same sign", "opposite sign"]
-    assert list(table.columns) == ["significant at 5% in both", "significant at 5% only in the paper",
-                                   "significant at 5% only in ours", "significant at 5% in neither"]
+    assert list(table.columns) == [
+        "significant at 5% in both",
+        "significant at 5% only in the paper",
+        "significant at 5% only in ours",
+        "significant at 5% in neither",
+    ]
     assert table.loc["same sign", "significant at 5% in both"] == "DID (1)"
     assert table.loc["same sign", "significant at 5% only in the paper"] == "DID (2)"
     assert table.loc["opposite sign", "significant at 5% only in ours"] == "DID (3)"
@@ -121,8 +136,10 @@ def test_agreement_table_places_each_coefficient_once():
 
 def test_agreement_sentence_counts_and_names_what_is_missing():
     text = agreement_sentence(comparison_rows())
-    assert text.startswith("Of the paper's 5 coefficients in this comparison, 4 can be set beside one of ours: "
-                           "2 of them with the same sign, and 1 is significant at 5% in both with the same sign.")
+    assert text.startswith(
+        "Of the paper's 5 coefficients in this comparison, 4 can be set beside one of ours: "
+        "2 of them with the same sign, and 1 is significant at 5% in both with the same sign."
+    )
     assert text.endswith("We have no number for LNGDP (2): not identified (collinear with year FE).")
 
 
@@ -139,10 +156,10 @@ def test_agreement_from_fitted_results(results):
 
 def test_paper_inference_check():
     check = paper_inference_check(paper_rows(), df=4).set_index(["column", "term"])
-    row = check.loc[("(1)", "DID")]                    # 0.9 / 0.1 = 9
+    row = check.loc[("(1)", "DID")]  # 0.9 / 0.1 = 9
     assert row["t"] == pytest.approx(9.0) and row["printed"] == "***"
     assert row["t(4)"] == "***" and row["normal"] == "***"
-    g = check.loc[("(2)", "G")]                        # t = 1.21/0.569 = 2.13: 5% under N(0,1), not under t(4)
+    g = check.loc[("(2)", "G")]  # t = 1.21/0.569 = 2.13: 5% under N(0,1), not under t(4)
     assert g["normal"] == "**" and g["t(4)"] == "" and g["printed"] == "**"
 
 

@@ -67,8 +67,10 @@ CHINESE = "本章介绍稀土配额政策"
 
 def png_bytes() -> bytes:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(4, 2.5))
     ax.plot([2019, 2020, 2021], [1, 3, 2])
     buf = io.BytesIO()
@@ -95,12 +97,18 @@ def write_nb(path: Path, cells) -> Path:
 def intro_cells(extra_text: str = "") -> list:
     md = nbformat.v4.new_markdown_cell
     return [
-        md(f"# Introduction {{#sec-intro}}\n\n{CHINESE}。 As argued by @li2020, quotas matter "
-           f"[@li2020, p. 3]. See @tbl-prices, @fig-trend and @sec-results-data. {extra_text}"),
+        md(
+            f"# Introduction {{#sec-intro}}\n\n{CHINESE}。 As argued by @li2020, quotas matter "
+            f"[@li2020, p. 3]. See @tbl-prices, @fig-trend and @sec-results-data. {extra_text}"
+        ),
         code("year = 2021  # INJECTED-MARKER", tags=["injected-parameters"]),
-        code("#| echo: false\nprint('visible stdout')  # HIDDEN-SOURCE",
-             [nbformat.v4.new_output("stream", name="stdout", text="visible stdout\n"),
-              nbformat.v4.new_output("stream", name="stderr", text="WARNING-NOISE\n")]),
+        code(
+            "#| echo: false\nprint('visible stdout')  # HIDDEN-SOURCE",
+            [
+                nbformat.v4.new_output("stream", name="stdout", text="visible stdout\n"),
+                nbformat.v4.new_output("stream", name="stderr", text="WARNING-NOISE\n"),
+            ],
+        ),
         code("shown = 1 + 1  # SHOWN-SOURCE"),
         code("#| include: false\nsecret = 2  # NOT-INCLUDED"),
     ]
@@ -108,13 +116,14 @@ def intro_cells(extra_text: str = "") -> list:
 
 def results_cells(png: bytes) -> list:
     md = nbformat.v4.new_markdown_cell
-    table_out = nbformat.v4.new_output("display_data", data={"text/markdown": TABLE_MD,
-                                                            "text/plain": "PLAIN-REPR-OF-TABLE"})
-    image_out = nbformat.v4.new_output("display_data", data={
-        "image/png": base64.b64encode(png).decode(), "text/plain": "<Figure size 400x250>"})
+    table_out = nbformat.v4.new_output(
+        "display_data", data={"text/markdown": TABLE_MD, "text/plain": "PLAIN-REPR-OF-TABLE"}
+    )
+    image_out = nbformat.v4.new_output(
+        "display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure size 400x250>"}
+    )
     return [
-        md("# Results {#sec-results}\n\n## Data sources {#sec-results-data}\n\nPrices come from a "
-           "fixture."),
+        md("# Results {#sec-results}\n\n## Data sources {#sec-results-data}\n\nPrices come from a fixture."),
         code('#| label: tbl-prices\n#| tbl-cap: "Prices by year"\nshow_table()', [table_out]),
         code('#| label: fig-trend\n#| fig-cap: "Price trend"\n#| echo: false\nplot()', [image_out]),
         md("## Discussion\n\nThe trend in [-@fig-trend] matches [see @tbl-prices]. Back to @sec-intro."),
@@ -131,8 +140,9 @@ def make_book(root: Path, intro_text: str = "", results=None) -> dict:
     build = root / "_build"
     return {
         "chapters/01-intro.ipynb": write_nb(build / "01-intro.ipynb", intro_cells(intro_text)),
-        "chapters/02-results.ipynb": write_nb(build / "02-results.ipynb",
-                                              results if results is not None else results_cells(png_bytes())),
+        "chapters/02-results.ipynb": write_nb(
+            build / "02-results.ipynb", results if results is not None else results_cells(png_bytes())
+        ),
     }
 
 
@@ -150,6 +160,7 @@ def page(out: Path, stem: str) -> str:
 
 
 # --- whole book --------------------------------------------------------------------------
+
 
 def test_html_pages_exist_and_nothing_is_left_unresolved(rendered):
     out, written = rendered
@@ -211,8 +222,19 @@ def test_pdf_has_tables_chinese_and_crossrefs(rendered):
     pdf = rendered[1]["pdf"]
     assert pdf.name == "tiny.pdf" and pdf.stat().st_size > 1000
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for needle in ("Tiny Book", "Test Author", "Contents", "202.75", "2019", "Table 2.1: Prices by year",
-                   "Table 2.1", "Figure 2.1", "Section 2.1", CHINESE, "稀土开采总量控制政策的价格效应"):
+    for needle in (
+        "Tiny Book",
+        "Test Author",
+        "Contents",
+        "202.75",
+        "2019",
+        "Table 2.1: Prices by year",
+        "Table 2.1",
+        "Figure 2.1",
+        "Section 2.1",
+        CHINESE,
+        "稀土开采总量控制政策的价格效应",
+    ):
         assert needle in text, needle
     assert "@tbl-" not in text and "??" not in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -220,6 +242,7 @@ def test_pdf_has_tables_chinese_and_crossrefs(rendered):
 
 
 # --- errors ------------------------------------------------------------------------------
+
 
 def test_unresolved_crossref_names_chapter_and_key(tmp_path):
     executed = make_book(tmp_path, intro_text="Compare @tbl-nope.")
@@ -257,18 +280,21 @@ def test_missing_chapter_and_missing_font(tmp_path, monkeypatch):
 
 # --- quarto path -------------------------------------------------------------------------
 
+
 def test_quarto_on_path_is_used(tmp_path, monkeypatch):
     executed = make_book(tmp_path / "proj")
     bindir = tmp_path / "bin"
     bindir.mkdir()
     marker = tmp_path / "marker.txt"
     script = bindir / "quarto"
-    script.write_text(textwrap.dedent(f"""\
+    script.write_text(
+        textwrap.dedent(f"""\
         #!/bin/sh
         echo "$@" > "{marker}"
         ls chapters >> "{marker}"
         mkdir -p _book && echo '<html>quarto</html>' > _book/index.html
-        """))
+        """)
+    )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
     assert quarto.quarto_available()
@@ -289,6 +315,7 @@ def test_without_quarto_pandoc_is_used(tmp_path, monkeypatch):
 
 
 # --- pure functions ------------------------------------------------------------------------
+
 
 def test_split_cell_options():
     opts, src = split_cell_options('#| label: tbl-a\n#| tbl-cap: "A: b"\n#|echo: false\nx = 1\n#| not: option')
@@ -323,12 +350,17 @@ def test_numbering_of_chapters_sections_and_floats():
 
 def test_resolve_crossrefs_rewrites_only_crossref_citations():
     blocks = ast("See @tbl-t, [-@fig-p] and [see @tbl-t; @smith2020, p. 2].")
-    targets = {"tbl-t": crossref.Target("tbl-t", "c/02.ipynb", "02", "2.1"),
-               "fig-p": crossref.Target("fig-p", "c/02.ipynb", "02", "2.2")}
+    targets = {
+        "tbl-t": crossref.Target("tbl-t", "c/02.ipynb", "02", "2.1"),
+        "fig-p": crossref.Target("fig-p", "c/02.ipynb", "02", "2.2"),
+    }
     crossref.resolve_crossrefs(blocks, targets, lambda t: f"{t.page}.html#{t.label}", "c/01.ipynb")
     links = [n for n in crossref.iter_nodes(blocks) if n["t"] == "Link"]
     assert [(stringify(n["c"][1]), n["c"][2][0]) for n in links] == [
-        ("Table 2.1", "02.html#tbl-t"), ("2.2", "02.html#fig-p"), ("Table 2.1", "02.html#tbl-t")]
+        ("Table 2.1", "02.html#tbl-t"),
+        ("2.2", "02.html#fig-p"),
+        ("Table 2.1", "02.html#tbl-t"),
+    ]
     assert crossref.citation_keys(blocks) == ["smith2020"]
     assert "see Table 2.1; " in stringify(blocks)
     with pytest.raises(RenderError, match=r"c/01\.ipynb.*@fig-missing"):
@@ -348,17 +380,21 @@ def test_notebook_markdown_table_caption_and_labels(tmp_path):
     md = notebook_to_markdown(nb, "chapters/02-results.ipynb", tmp_path / "fig", "fig")
     assert TABLE_MD.strip() + "\n\n: Prices by year {#tbl-prices}" in md.markdown
     assert "![Price trend](fig/02-results-1.png){#fig-trend}" in md.markdown
-    assert "``` {.python .cell-code echo=\"default\"}\nshow_table()\n```" in md.markdown
+    assert '``` {.python .cell-code echo="default"}\nshow_table()\n```' in md.markdown
     assert md.cell_labels == {"tbl-prices": 1, "fig-trend": 2}
     assert (tmp_path / "fig" / "02-results-1.png").read_bytes() == b"\x89PNG fake"
 
 
 def test_label_without_matching_output_is_an_error(tmp_path):
-    cells = [nbformat.v4.new_markdown_cell("# Results {#sec-results-data}"),
-             code('#| label: tbl-prices\n#| tbl-cap: "P"\nx',
-                  [nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)]),
-             nbformat.v4.new_markdown_cell("See @fig-trend."),
-             code('#| label: fig-trend\n#| fig-cap: "T"\nx')]
+    cells = [
+        nbformat.v4.new_markdown_cell("# Results {#sec-results-data}"),
+        code(
+            '#| label: tbl-prices\n#| tbl-cap: "P"\nx',
+            [nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)],
+        ),
+        nbformat.v4.new_markdown_cell("See @fig-trend."),
+        code('#| label: fig-trend\n#| fig-cap: "T"\nx'),
+    ]
     executed = make_book(tmp_path, results=cells)
     with pytest.raises(RenderError, match=r"chapters/02-results\.ipynb: cell 1: label tbl-prices"):
         render_book(tmp_path, executed, tmp_path / "out", formats=("html",))
@@ -370,15 +406,20 @@ def test_citation_labels_are_book_wide_and_each_page_lists_its_own(tmp_path):
     root = tmp_path / "book"
     md = nbformat.v4.new_markdown_cell
     executed = make_book(root, results=results_cells(png_bytes()) + [md("See also @li2020b.")])
-    (root / "references.bib").write_text(BIB + "@article{li2020b,\n  author = {Li, Wei},\n  title = {Second},\n"
-                                         "  journal = {J},\n  year = {2020}\n}\n", encoding="utf-8")
+    (root / "references.bib").write_text(
+        BIB + "@article{li2020b,\n  author = {Li, Wei},\n  title = {Second},\n  journal = {J},\n  year = {2020}\n}\n",
+        encoding="utf-8",
+    )
     out = root / "_out"
     render_book(root, executed, out, formats=("html",))
     intro, results, refs = (page(out, s) for s in ("01-intro", "02-results", "references"))
+
     def label(html, key):
         return re.search(rf'href="#ref-{key}" role="doc-biblioref">(?:Li )?(2020[ab])', html).group(1)
+
     def entry(html, key):
         return re.search(rf'(?s)id="ref-{key}".*?(2020[ab])', html).group(1)
+
     assert {label(intro, "li2020"), label(results, "li2020b")} == {"2020a", "2020b"}  # disambiguated book-wide
     assert label(intro, "li2020") == entry(refs, "li2020") == entry(intro, "li2020")
     assert label(results, "li2020b") == entry(refs, "li2020b") == entry(results, "li2020b")

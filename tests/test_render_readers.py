@@ -14,7 +14,6 @@ import nbformat
 import pytest
 import yaml
 
-from analysis.render import quarto
 from analysis.render.appendices import assumptions_page, data_sources_page, locked_versions
 from analysis.render.book import render_book, render_project
 from analysis.render.provenance import Provenance, function_in_code, provenance_markdown
@@ -23,12 +22,15 @@ from tests.test_render import QUARTO_YML, make_book
 ROOT = Path(__file__).resolve().parents[1]
 PANEL_SHA = "ab" * 32
 
-READER_YML = QUARTO_YML.replace("""format:
-  typst:""", """format:
+READER_YML = QUARTO_YML.replace(
+    """format:
+  typst:""",
+    """format:
   html:
     code-fold: true
   typst:
-    echo: false""")
+    echo: false""",
+)
 
 
 def build_dir_for(root: Path) -> Path:
@@ -62,7 +64,10 @@ def test_code_is_folded_in_html_hidden_in_pdf_and_echo_false_stays_hidden(book):
     html = (out / "01-intro.html").read_text(encoding="utf-8")
     assert re.search(r'<details class="code-fold"><summary>Code</summary>\s*<div class="sourceCode"', html)
     assert "SHOWN-SOURCE" in html and "HIDDEN-SOURCE" not in html and "NOT-INCLUDED" not in html
-    assert "assets/book.js" in html and (out / "assets" / "book.js").read_text().count("navigator.clipboard.writeText") == 1
+    assert (
+        "assets/book.js" in html
+        and (out / "assets" / "book.js").read_text().count("navigator.clipboard.writeText") == 1
+    )
     text = pdf_text(written["pdf"])
     assert "SHOWN-SOURCE" not in text and "visible stdout" in text
 
@@ -119,9 +124,13 @@ def test_registry_names_function_and_inputs(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "exhibits.yaml").write_text(
         "exhibits:\n- label: tbl-x\n  function: regtable.regression_table\n  inputs: [estimates.csv]\n"
-        "  alt: ignored for tables\n", encoding="utf-8")
+        "  alt: ignored for tables\n",
+        encoding="utf-8",
+    )
     steps = {"estimates": {"inputs": {}, "outputs": {"/b/estimates.csv": "cd" * 32}}}
-    prov = Provenance("abc1234", steps, __import__("analysis.render.provenance", fromlist=["x"]).load_registry(tmp_path))
+    prov = Provenance(
+        "abc1234", steps, __import__("analysis.render.provenance", fromlist=["x"]).load_registry(tmp_path)
+    )
     ex = prov.exhibit("chapters/04.ipynb", "tbl-x", 3, "display(md(other.fn(x)))")
     assert ex.function == "regtable.regression_table" and ex.inputs == {"estimates.csv": "cd" * 32}
     line = provenance_markdown(ex, "../")
@@ -145,14 +154,16 @@ def fake_quarto(tmp_path: Path, log: Path) -> Path:
     bindir = tmp_path / "bin"
     bindir.mkdir()
     script = bindir / "quarto"
-    script.write_text(textwrap.dedent(f"""\
+    script.write_text(
+        textwrap.dedent(f"""\
         #!/bin/sh
         echo "ARGS $@" > "{log}"
         cp _quarto.yml "{log}.yml"
         cp chapters/02-results.ipynb "{log}.ipynb"
         echo "WARNING (quarto): a test warning" >&2
         mkdir -p _book && echo '<html>quarto</html>' > _book/index.html
-        """))
+        """)
+    )
     script.chmod(0o755)
     return bindir
 
@@ -191,5 +202,6 @@ def test_project_quarto_config_matches_the_fallback():
 def test_every_figure_of_the_registry_has_alt_text():
     records = yaml.safe_load((ROOT / "data" / "exhibits.yaml").read_text(encoding="utf-8"))["exhibits"]
     figures = [r for r in records if r["label"].startswith("fig-")]
-    assert figures and all(len(r.get("alt", "")) > 40 for r in figures), [r["label"] for r in figures if not r.get("alt")]
-
+    assert figures and all(len(r.get("alt", "")) > 40 for r in figures), [
+        r["label"] for r in figures if not r.get("alt")
+    ]

@@ -1,6 +1,7 @@
 """Synthetic DID against the published reference case: California's Proposition 99 (Arkhangelsky et al.
 2021, AER, Table 1: SDID −15.6, SC −19.6, DID −27.3 packs per capita). The panel is a test-only
 input declared in data/sources.yaml (role test_reference), obtained by the project's verified fetch."""
+
 import pandas as pd
 import pytest
 
@@ -8,7 +9,7 @@ from analysis.data.fetch import fetch
 from analysis.data.manifest import load_manifest
 from analysis.estimation.sensitivity import sdid
 
-PUBLISHED = {"sdid": -15.6, "sc": -19.6, "did": -27.3}   # Arkhangelsky et al. (2021), Table 1
+PUBLISHED = {"sdid": -15.6, "sc": -19.6, "did": -27.3}  # Arkhangelsky et al. (2021), Table 1
 
 
 @pytest.fixture(scope="module")
@@ -31,5 +32,5 @@ def test_published_estimates(prop99):
     w = fits["sdid"]
     assert w.n_controls == 38 and w.n_pre == 19
     assert w.omega.sum() == pytest.approx(1) and w.lam.sum() == pytest.approx(1)
-    assert (w.lam > 0).sum() < 19                          # sparse time weights on the last pre-years
+    assert (w.lam > 0).sum() < 19  # sparse time weights on the last pre-years
     assert w.lam.idxmax() >= 1986

@@ -1,5 +1,6 @@
 """fit_twfe, its identification check, CR1 standard errors and the paper's column specs, on simulated
 panels whose truth is known."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -83,7 +84,9 @@ def test_constant_conventions():
     assert np.isnan(fe.term("Constant")["se"])
     ols = fit_twfe(panel, "y", ["DID"], unit_fe=False, year_fe=False)
     b0 = np.polyfit(panel["DID"], panel["y"], 1)
-    assert ols.term("DID")["estimate"] == pytest.approx(b0[0]) and ols.term("Constant")["estimate"] == pytest.approx(b0[1])
+    assert ols.term("DID")["estimate"] == pytest.approx(b0[0]) and ols.term("Constant")["estimate"] == pytest.approx(
+        b0[1]
+    )
     assert np.isfinite(ols.term("Constant")["se"])
 
 
@@ -96,7 +99,7 @@ def test_normalisation_sweep_moves_only_the_unidentified_coefficient():
     panel = simulate_panel(n_units=6, n_treated=2, effect=0.5, seed=9)
     sweep = normalisation_sweep(panel, "y", ["DID", "X"], "G")
     assert len(sweep) == panel["year"].nunique() - 1
-    assert sweep["G"].max() - sweep["G"].min() > 0.1      # arbitrary: depends on the dropped year
+    assert sweep["G"].max() - sweep["G"].min() > 0.1  # arbitrary: depends on the dropped year
     assert sweep["DID"].max() - sweep["DID"].min() < 1e-9  # identified: does not move
     assert sweep["DID"].iloc[0] == pytest.approx(fit_twfe(panel, "y", ["DID", "X"]).term("DID")["estimate"])
 
@@ -118,9 +121,9 @@ def test_table3_specs(paper_like):
     assert list(res) == ["(1)", "(2)", "(3)", "(4)", "(5)"]
     assert not res["(1)"].unit_fe and not res["(1)"].year_fe and res["(2)"].unit_fe and res["(2)"].year_fe
     did = {c: r.term("DID")["estimate"] for c, r in res.items()}
-    assert did["(3)"] == pytest.approx(did["(2)"], abs=1e-10)   # LNGDP absorbed by year FE
-    assert did["(5)"] == pytest.approx(did["(4)"], abs=1e-10)   # EPU absorbed by year FE
-    assert res["(4)"].n == res["(2)"].n - 2                     # CR4 gaps
+    assert did["(3)"] == pytest.approx(did["(2)"], abs=1e-10)  # LNGDP absorbed by year FE
+    assert did["(5)"] == pytest.approx(did["(4)"], abs=1e-10)  # EPU absorbed by year FE
+    assert res["(4)"].n == res["(2)"].n - 2  # CR4 gaps
     assert abs(did["(2)"] - 0.6) < 0.1
     for c in ["(3)", "(4)", "(5)"]:
         assert res[c].term("LNGDP")["note"] == "not identified (collinear with year FE)"

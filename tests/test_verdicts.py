@@ -1,12 +1,19 @@
 """Verdict rules on tests that hold their size: every verdict is reachable on constructed inputs."""
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.report import verdicts as v
 
-VALID = pd.DataFrame({"test": ["ri", "wild", "cr1", "floored"], "size": [0.04, 0.01, 0.35, 0.0],
-                      "power": [0.5, 0.1, 0.9, 0.0], "valid": [True, True, False, True]})
+VALID = pd.DataFrame(
+    {
+        "test": ["ri", "wild", "cr1", "floored"],
+        "size": [0.04, 0.01, 0.35, 0.0],
+        "power": [0.5, 0.1, 0.9, 0.0],
+        "valid": [True, True, False, True],
+    }
+)
 
 
 def design(**p):
@@ -41,39 +48,76 @@ def test_not_testable_states_the_smallest_attainable_p():
 
 def test_not_estimable_keeps_the_reason():
     out = v.judge(np.nan, False, design(ri=0.01), VALID, note="not identified (year-level outcome)")
-    assert out == {"verdict": "not estimable", "reason": "not identified (year-level outcome)", "test": "",
-                   "p": out["p"]}
+    assert out == {
+        "verdict": "not estimable",
+        "reason": "not identified (year-level outcome)",
+        "test": "",
+        "p": out["p"],
+    }
 
 
-@pytest.mark.parametrize("terms,pre,expected", [
-    (["supported"] * 3, False, "supported"), (["supported", "not significant"], False, "partly supported"),
-    (["contradicted", "not significant"], False, "contradicted"), (["not testable", "not estimable"], False,
-                                                                   "not testable"),
-    (["not significant", "not testable"], False, "not significant"), (["not estimable"], False, "not estimable"),
-    (["supported"], True, "not testable (pre-trend)")])
+@pytest.mark.parametrize(
+    "terms,pre,expected",
+    [
+        (["supported"] * 3, False, "supported"),
+        (["supported", "not significant"], False, "partly supported"),
+        (["contradicted", "not significant"], False, "contradicted"),
+        (["not testable", "not estimable"], False, "not testable"),
+        (["not significant", "not testable"], False, "not significant"),
+        (["not estimable"], False, "not estimable"),
+        (["supported"], True, "not testable (pre-trend)"),
+    ],
+)
 def test_combining_the_coefficients_of_a_path(terms, pre, expected):
     assert v.combine_terms(terms, pre) == expected
     assert expected in v.VERDICTS
 
 
 def test_validity_uses_the_worst_null_scenario():
-    size = pd.DataFrame({"test": ["a", "b"], "size: iid": [0.04, 0.05], "size: ar1": [0.06, 0.2],
-                         "power: ar1": [0.3, 0.9]})
+    size = pd.DataFrame(
+        {"test": ["a", "b"], "size: iid": [0.04, 0.05], "size: ar1": [0.06, 0.2], "power: ar1": [0.3, 0.9]}
+    )
     out = v.size_validity(size, 0.05, 0.025).set_index("test")
     assert out.loc["a", "valid"] and not out.loc["b", "valid"] and out.loc["b", "size"] == 0.2
     assert not v.size_validity(size, 0.05, 0.005).set_index("test").loc["a", "valid"]
 
 
 def est_row(table, column, term, estimate, p=0.01):
-    return {"table": table, "column": column, "outcome": "LNPRI", "term": term, "estimate": estimate, "se": 0.1,
-            "p": p, "n": 100, "r2": 0.9, "df": 4, "clusters": 5, "identified": True, "note": ""}
+    return {
+        "table": table,
+        "column": column,
+        "outcome": "LNPRI",
+        "term": term,
+        "estimate": estimate,
+        "se": 0.1,
+        "p": p,
+        "n": 100,
+        "r2": 0.9,
+        "df": 4,
+        "clusters": 5,
+        "identified": True,
+        "note": "",
+    }
 
 
 def test_verdict_table_reads_the_exhibits_and_names_repeated_fits():
-    est = pd.DataFrame([est_row("table3", "(2)", "DID", -0.5), est_row("table3", "(3)", "DID", -0.5),
-                        est_row("table5", "(1)", "DID", -0.5), est_row("table3", "(4)", "DID", -0.3)])
-    tests_wide = pd.DataFrame({"exhibit": ["table3 (2)"] * 2, "coefficient": ["DID"] * 2, "test": ["ri", "cr1"],
-                               "p": [0.01, 0.001], "floor": [0.01, 0.0]})
+    est = pd.DataFrame(
+        [
+            est_row("table3", "(2)", "DID", -0.5),
+            est_row("table3", "(3)", "DID", -0.5),
+            est_row("table5", "(1)", "DID", -0.5),
+            est_row("table3", "(4)", "DID", -0.3),
+        ]
+    )
+    tests_wide = pd.DataFrame(
+        {
+            "exhibit": ["table3 (2)"] * 2,
+            "coefficient": ["DID"] * 2,
+            "test": ["ri", "cr1"],
+            "p": [0.01, 0.001],
+            "floor": [0.01, 0.0],
+        }
+    )
     size = pd.DataFrame({"test": ["ri", "cr1"], "size: iid": [0.04, 0.3], "power: ar1": [0.5, 0.9]})
     table = v.verdict_table(est, None, tests_wide, size).set_index("claim")
     c1 = table.loc["C1"]

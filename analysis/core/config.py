@@ -3,6 +3,7 @@ them from here (never retype them).
 
 Change a value here and the chapters that use it re-run on the next build.
 """
+
 from __future__ import annotations
 
 #: The year the rare-earth mining total-quantity control (quota) took effect: treatment starts here.

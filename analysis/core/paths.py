@@ -5,6 +5,7 @@ Environment variables (all optional):
   REDID_CACHE   verified download cache (default: _build/raw)
   REDID_BUILD   build directory (default: _build)
 """
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Breaks of concept, basis, unit or frequency: the documented ones (data/series_breaks.csv, each with
 its source) and a mechanical scan of the panel (largest year-to-year changes, runs of identical prices)."""
+
 from __future__ import annotations
 
 import numpy as np

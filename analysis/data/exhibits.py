@@ -6,6 +6,7 @@ numbers, the functions that make it, what it reads, and which of the paper's con
 hypotheses it is evidence for. The audit, the verdicts, the README's map and the provenance lines
 read it from here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -51,7 +52,11 @@ def _fail(message: str, where: str = "") -> DataError:
 
 def parse(doc: dict) -> dict[str, Exhibit]:
     """Validate the registry's parsed YAML; label -> Exhibit, in the file's order."""
-    if not isinstance(doc, dict) or not isinstance(doc.get("chapters"), dict) or not isinstance(doc.get("exhibits"), list):
+    if (
+        not isinstance(doc, dict)
+        or not isinstance(doc.get("chapters"), dict)
+        or not isinstance(doc.get("exhibits"), list)
+    ):
         raise _fail("expected top-level keys 'chapters' (chapter -> section label) and 'exhibits' (a list)")
     chapters, out = doc["chapters"], {}
     for i, rec in enumerate(doc["exhibits"], start=1):
@@ -74,10 +79,18 @@ def parse(doc: dict) -> dict[str, Exhibit]:
         claims = tuple(rec.get("evidence_for") or ())
         if any(not CLAIM.match(str(c)) for c in claims):
             raise _fail(f"field 'evidence_for' holds ids like C1 or H2, not {list(claims)}", where)
-        out[label] = Exhibit(label=label, chapter=rec["chapter"], section=str(chapters[rec["chapter"]]),
-                             made_by=made_by, inputs=tuple(rec.get("inputs") or ()), paper=str(rec.get("paper", "")),
-                             spec=str(rec.get("spec", "")), estimates=str(rec.get("estimates", "")),
-                             evidence_for=claims, alt=" ".join(str(rec.get("alt", "")).split()))
+        out[label] = Exhibit(
+            label=label,
+            chapter=rec["chapter"],
+            section=str(chapters[rec["chapter"]]),
+            made_by=made_by,
+            inputs=tuple(rec.get("inputs") or ()),
+            paper=str(rec.get("paper", "")),
+            spec=str(rec.get("spec", "")),
+            estimates=str(rec.get("estimates", "")),
+            evidence_for=claims,
+            alt=" ".join(str(rec.get("alt", "")).split()),
+        )
     return out
 
 

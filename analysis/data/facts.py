@@ -4,6 +4,7 @@
 `source` on every row, unique keys, vocabularies, numeric values); a failure raises DataError naming
 the file, the column and the rows.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,6 +20,7 @@ from analysis.core.paths import DATA
 
 NARRATIVE = DATA / "narrative"
 
+
 @dataclass(frozen=True)
 class Spec:
     """One narrative file: its required columns, key and numeric columns."""
@@ -30,49 +32,135 @@ class Spec:
 
 
 SPECS = {
-    "policy_events": Spec("policy_events.csv", (
-        "event_id", "date", "date_note", "issuing_body_zh", "issuing_body_en", "instrument", "title_zh", "title_en",
-        "doc_number", "document_note", "what_changed", "country", "seed_category_zh", "source", "note", "label_en",
-        "bib_key"),
-        ("event_id",)),
-    "export_quotas": Spec("export_quotas.csv", ("year", "quota_t", "value_as_printed", "unit_as_printed", "source",
-                                                "note"), ("year",), ("year", "quota_t")),
-    "china_shares": Spec("china_shares.csv", ("quantity", "description_en", "description_zh", "value",
-                                              "value_as_printed", "unit", "year", "source", "note"),
-                         ("quantity",), ("value",)),
-    "coding_concepts": Spec("coding_concepts.csv", ("row", "evidence_zh", "evidence_en", "initial_category_zh",
-                                                    "initial_category_en", "sub_category_zh", "mapping_note",
-                                                    "source"), ("row",), ("row",)),
-    "coding_categories": Spec("coding_categories.csv", ("main_category_zh", "main_category_en", "sub_category_zh",
-                                                        "sub_category_en", "role", "source"),
-                              ("main_category_zh", "sub_category_zh")),
-    "strategies": Spec("strategies.csv", ("actor", "phase", "category_zh", "category_en", "sub_category_zh",
-                                          "measure_en", "measure_zh", "example", "source", "note", "short_label"),
-                       ("actor", "phase", "measure_en")),
-    "hypotheses": Spec("hypotheses.csv", ("id", "statement_zh", "statement_en", "mechanism", "channel_variable",
-                                          "paper_evidence", "estimate_table", "estimate_column",
-                                          "result_in_paper", "source"), ("id",)),
+    "policy_events": Spec(
+        "policy_events.csv",
+        (
+            "event_id",
+            "date",
+            "date_note",
+            "issuing_body_zh",
+            "issuing_body_en",
+            "instrument",
+            "title_zh",
+            "title_en",
+            "doc_number",
+            "document_note",
+            "what_changed",
+            "country",
+            "seed_category_zh",
+            "source",
+            "note",
+            "label_en",
+            "bib_key",
+        ),
+        ("event_id",),
+    ),
+    "export_quotas": Spec(
+        "export_quotas.csv",
+        ("year", "quota_t", "value_as_printed", "unit_as_printed", "source", "note"),
+        ("year",),
+        ("year", "quota_t"),
+    ),
+    "china_shares": Spec(
+        "china_shares.csv",
+        ("quantity", "description_en", "description_zh", "value", "value_as_printed", "unit", "year", "source", "note"),
+        ("quantity",),
+        ("value",),
+    ),
+    "coding_concepts": Spec(
+        "coding_concepts.csv",
+        (
+            "row",
+            "evidence_zh",
+            "evidence_en",
+            "initial_category_zh",
+            "initial_category_en",
+            "sub_category_zh",
+            "mapping_note",
+            "source",
+        ),
+        ("row",),
+        ("row",),
+    ),
+    "coding_categories": Spec(
+        "coding_categories.csv",
+        ("main_category_zh", "main_category_en", "sub_category_zh", "sub_category_en", "role", "source"),
+        ("main_category_zh", "sub_category_zh"),
+    ),
+    "strategies": Spec(
+        "strategies.csv",
+        (
+            "actor",
+            "phase",
+            "category_zh",
+            "category_en",
+            "sub_category_zh",
+            "measure_en",
+            "measure_zh",
+            "example",
+            "source",
+            "note",
+            "short_label",
+        ),
+        ("actor", "phase", "measure_en"),
+    ),
+    "hypotheses": Spec(
+        "hypotheses.csv",
+        (
+            "id",
+            "statement_zh",
+            "statement_en",
+            "mechanism",
+            "channel_variable",
+            "paper_evidence",
+            "estimate_table",
+            "estimate_column",
+            "result_in_paper",
+            "source",
+        ),
+        ("id",),
+    ),
     "conclusions": Spec("conclusions.csv", ("id", "text_zh", "summary_en", "evidence_in_paper", "source"), ("id",)),
-    "policy_advice": Spec("policy_advice.csv", ("seed", "id", "text_zh", "summary_en", "evidence_in_paper",
-                                                "source", "rests_on"), ("id",)),
+    "policy_advice": Spec(
+        "policy_advice.csv", ("seed", "id", "text_zh", "summary_en", "evidence_in_paper", "source", "rests_on"), ("id",)
+    ),
 }
 
 
 INSTRUMENTS = {
-    "export_rebate": "export tax rebate", "protective_mining": "protective mining", "mining_quota": "mining quota",
-    "production_plan": "production plan", "export_quota": "export quota", "export_duty": "export duty",
-    "abolition": "abolition of export limits", "resource_tax": "resource tax", "wto_case": "WTO case",
-    "planning": "national plan", "restructuring": "restructuring", "industry_entry": "industry entry",
-    "environmental_standard": "environmental standard", "stockpiling": "stockpiling", "other": "other",
+    "export_rebate": "export tax rebate",
+    "protective_mining": "protective mining",
+    "mining_quota": "mining quota",
+    "production_plan": "production plan",
+    "export_quota": "export quota",
+    "export_duty": "export duty",
+    "abolition": "abolition of export limits",
+    "resource_tax": "resource tax",
+    "wto_case": "WTO case",
+    "planning": "national plan",
+    "restructuring": "restructuring",
+    "industry_entry": "industry entry",
+    "environmental_standard": "environmental standard",
+    "stockpiling": "stockpiling",
+    "other": "other",
 }
 
 
-COUNTRIES = {"CN": "China", "US": "United States", "JP": "Japan", "EU": "European Union", "multi": "several",
-             "West": "US, Japan and EU"}
+COUNTRIES = {
+    "CN": "China",
+    "US": "United States",
+    "JP": "Japan",
+    "EU": "European Union",
+    "multi": "several",
+    "West": "US, Japan and EU",
+}
 
 
-PHASES = {"pre_wto_dispute": "before the WTO dispute", "wto_dispute": "during the WTO dispute",
-          "post_2015": "after the 2015 abolition"}
+PHASES = {
+    "pre_wto_dispute": "before the WTO dispute",
+    "wto_dispute": "during the WTO dispute",
+    "post_2015": "after the 2015 abolition",
+}
 
 
 ROLES = ("trigger", "action", "result")
@@ -105,9 +193,11 @@ def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if len(bad):
             raise _fail(name, f"column '{col}' must be numeric", bad)
         out[col] = converted
-    vocabularies = {"policy_events": {"instrument": INSTRUMENTS, "country": COUNTRIES},
-                    "coding_categories": {"role": ROLES},
-                    "strategies": {"actor": COUNTRIES, "phase": PHASES}}.get(name, {})
+    vocabularies = {
+        "policy_events": {"instrument": INSTRUMENTS, "country": COUNTRIES},
+        "coding_categories": {"role": ROLES},
+        "strategies": {"actor": COUNTRIES, "phase": PHASES},
+    }.get(name, {})
     for col, allowed in vocabularies.items():
         bad = out.index[~out[col].isin(list(allowed))]
         if len(bad):
@@ -137,8 +227,10 @@ def load(name: str, directory: Path = NARRATIVE) -> pd.DataFrame:
     return validate(name, frame)
 
 
-_FULLWIDTH = {code: code - 0xFEE0 for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
-                                               0xFF0E, 0xFF0F, 0xFF05]}
+_FULLWIDTH = {
+    code: code - 0xFEE0
+    for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF0E, 0xFF0F, 0xFF05]
+}
 
 
 def halfwidth(text: str) -> str:
@@ -184,9 +276,16 @@ def china_events(events: pd.DataFrame) -> pd.DataFrame:
 
 # Shares of reserves, production and trade shown in the policy chapter (quantity ids of china_shares.csv)
 SHARE_ITEMS = [
-    "cn_resource_share_whitepaper", "cn_market_supply_share_whitepaper", "cn_reserve_share_2011",
-    "cn_reserve_share_now", "cn_production_share", "cn_world_export_share_1990", "cn_world_export_share_2005",
-    "cr4_re_2021", "south_ionic_heavy_reserves_share", "south_ionic_heavy_output_share",
+    "cn_resource_share_whitepaper",
+    "cn_market_supply_share_whitepaper",
+    "cn_reserve_share_2011",
+    "cn_reserve_share_now",
+    "cn_production_share",
+    "cn_world_export_share_1990",
+    "cn_world_export_share_2005",
+    "cr4_re_2021",
+    "south_ionic_heavy_reserves_share",
+    "south_ionic_heavy_output_share",
 ]
 
 

@@ -5,6 +5,7 @@ the sha256 check), and only for an input neither holds the pinned URL (a pooch d
 against the sha256, with a short connect timeout). Every location that fails is reported, so a
 user sees why each one was refused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,7 @@ def _from_url(src: Source, cache: Path, timeout) -> Path:
 
     pooch.get_logger().setLevel("WARNING")
     downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=False)
-    path = pooch.retrieve(src.url, known_hash=f"sha256:{src.sha256}", fname=src.file,
-                          path=cache, downloader=downloader)
+    path = pooch.retrieve(src.url, known_hash=f"sha256:{src.sha256}", fname=src.file, path=cache, downloader=downloader)
     return Path(path)
 
 
@@ -55,8 +55,15 @@ def _from_mirror(src: Source, mirror: Path, cache: Path) -> Path:
     return target
 
 
-def fetch(src: Source, *, mirror: Path | None = None, cache: Path | None = None,
-          use_url: bool = True, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), progress=None) -> Path:
+def fetch(
+    src: Source,
+    *,
+    mirror: Path | None = None,
+    cache: Path | None = None,
+    use_url: bool = True,
+    timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+    progress=None,
+) -> Path:
     """Return a local path whose bytes match the manifest's sha256, or raise DataError.
     `progress`, if given, is called with one line saying where the input came from."""
     cache = Path(cache or cache_dir())

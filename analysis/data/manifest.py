@@ -1,4 +1,5 @@
 """The declared raw inputs (data/sources.yaml): what each file is, where it comes from, its sha256."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,8 +56,15 @@ def load_manifest(path: Path = MANIFEST, roles: tuple[str, ...] = ("book",)) -> 
         if entry.get("role", "book") not in roles:
             continue
         sources[entry["id"]] = Source(
-            id=entry["id"], file=entry["file"], sha256=entry["sha256"].lower(), reader=entry["reader"],
-            series=entry["series"], url=entry.get("url"), mirror_path=entry.get("mirror_path"), meta=entry)
+            id=entry["id"],
+            file=entry["file"],
+            sha256=entry["sha256"].lower(),
+            reader=entry["reader"],
+            series=entry["series"],
+            url=entry.get("url"),
+            mirror_path=entry.get("mirror_path"),
+            meta=entry,
+        )
     if not sources:
         raise DataError("manifest", "declares no inputs", path)
     return sources

@@ -13,6 +13,7 @@ Sources, all converted to one basis, US$ per kg of oxide, nominal:
 Every year carries a `kind`: "USGS", "USGS (flat run)" (a run of identical values, see
 `flat_years`), "splice" or "proxy". A year no source covers stays missing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,10 +55,10 @@ def flat_years(series: pd.Series, min_run: int = FLAT_RUN) -> list[int]:
 class PrNdCalibration:
     """Pr-Nd oxide ≈ k × (w·Pr + (1 − w)·Nd) on the calibration years."""
 
-    weight: float               # w, the Pr weight, constrained to [0, 1]
-    level: float                # k, the level ratio (purity and mixture discount)
+    weight: float  # w, the Pr weight, constrained to [0, 1]
+    level: float  # k, the level ratio (purity and mixture discount)
     years: list[int]
-    fit: pd.DataFrame           # year, Pr, Nd, PrNd, proxy, log_gap
+    fit: pd.DataFrame  # year, Pr, Nd, PrNd, proxy, log_gap
     weight_range: tuple[float, float]  # the weights whose fit is within 1% (log RMSE) of the best: how well w is pinned
 
 
@@ -65,7 +66,7 @@ def _prnd_fit(pr, nd, prnd, w):
     comb = w * pr + (1 - w) * nd
     k = float(np.exp(np.mean(np.log(prnd) - np.log(comb))))
     gap = np.log(prnd) - np.log(k * comb)
-    return k, float(np.sqrt(np.mean(gap ** 2))), gap
+    return k, float(np.sqrt(np.mean(gap**2))), gap
 
 
 def calibrate_prnd(pr: pd.Series, nd: pd.Series, prnd: pd.Series, step: float = 0.01) -> PrNdCalibration:
@@ -81,8 +82,9 @@ def calibrate_prnd(pr: pd.Series, nd: pd.Series, prnd: pd.Series, step: float = 
     w = float(grid[best])
     k, _, gap = _prnd_fit(a, b, c, w)
     near = grid[rmse <= rmse[best] + 0.01]
-    fit = pd.DataFrame({"year": years.astype(int), "Pr": a, "Nd": b, "PrNd": c,
-                        "proxy": k * (w * a + (1 - w) * b), "log_gap": gap})
+    fit = pd.DataFrame(
+        {"year": years.astype(int), "Pr": a, "Nd": b, "PrNd": c, "proxy": k * (w * a + (1 - w) * b), "log_gap": gap}
+    )
     return PrNdCalibration(w, k, [int(y) for y in years], fit, (float(near.min()), float(near.max())))
 
 
@@ -102,34 +104,54 @@ class OxideBuild:
 
 
 def _rows(oxide: str, s: pd.Series, kind: str, source: str) -> pd.DataFrame:
-    return pd.DataFrame({"oxide": oxide, "year": s.index.astype(int), "price": s.to_numpy(dtype=float),
-                         "unit": UNIT, "kind": kind, "source": source})
+    return pd.DataFrame(
+        {
+            "oxide": oxide,
+            "year": s.index.astype(int),
+            "price": s.to_numpy(dtype=float),
+            "unit": UNIT,
+            "kind": kind,
+            "source": source,
+        }
+    )
 
 
 def _within(first: int, last: int, s: pd.Series) -> pd.Series:
     return s.dropna().loc[first:last]
 
 
-def build_oxides(usgs_early: dict[str, pd.Series], usgs_late: dict[str, pd.Series],
-                 china: dict[str, pd.Series], prnd_usgs: pd.Series | None,
-                 first: int = 1999, last: int = 2022,
-                 labels: dict[str, str] | None = None) -> OxideBuild:
+def build_oxides(
+    usgs_early: dict[str, pd.Series],
+    usgs_late: dict[str, pd.Series],
+    china: dict[str, pd.Series],
+    prnd_usgs: pd.Series | None,
+    first: int = 1999,
+    last: int = 2022,
+    labels: dict[str, str] | None = None,
+) -> OxideBuild:
     """Assemble the Table 7 oxides plus Pr6O11 (used by the proxy) within [first, last].
 
     `usgs_early` / `usgs_late`: oxide -> US$/kg series (Theler et al. 1999-2015; MYB 2021-2022);
     `china`: oxide -> domestic series in its own unit; `prnd_usgs`: USGS Pr-Nd oxide price.
     `labels` names the three sources in the `source` column (keys early, late, china, prnd).
     """
-    labels = {"early": "USGS via Theler et al.", "late": "USGS MYB 2022", "china": "China daily",
-              "prnd": "USGS MCS 2026", **(labels or {})}
+    labels = {
+        "early": "USGS via Theler et al.",
+        "late": "USGS MYB 2022",
+        "china": "China daily",
+        "prnd": "USGS MCS 2026",
+        **(labels or {}),
+    }
     parts, splices, built = [], {}, {}
     for oxide in ELEMENTS:
         early = _within(first, last, usgs_early.get(oxide, pd.Series(dtype=float)))
         late = _within(first, last, usgs_late.get(oxide, pd.Series(dtype=float)))
         flat = set(flat_years(usgs_early.get(oxide, pd.Series(dtype=float))))
-        pieces = [_rows(oxide, early[[y not in flat for y in early.index]], "USGS", labels["early"]),
-                  _rows(oxide, early[[y in flat for y in early.index]], "USGS (flat run)", labels["early"]),
-                  _rows(oxide, late.loc[late.index.difference(early.index)], "USGS", labels["late"])]
+        pieces = [
+            _rows(oxide, early[[y not in flat for y in early.index]], "USGS", labels["early"]),
+            _rows(oxide, early[[y in flat for y in early.index]], "USGS (flat run)", labels["early"]),
+            _rows(oxide, late.loc[late.index.difference(early.index)], "USGS", labels["late"]),
+        ]
         usgs = pd.concat([early, late.loc[late.index.difference(early.index)]]).sort_index()
         if oxide in china and len(_within(first, last, china[oxide])):
             dom = _within(first, last, china[oxide])
@@ -146,16 +168,19 @@ def build_oxides(usgs_early: dict[str, pd.Series], usgs_late: dict[str, pd.Serie
         cal = calibrate_prnd(built["Pr6O11"], built["Nd2O3"], true)
         proxy = prnd_proxy(built["Pr6O11"], built["Nd2O3"], cal)
         proxy = proxy.loc[proxy.index.difference(true.index)]
-        parts += [_rows("PrNd", true, "USGS", labels["prnd"]),
-                  _rows("PrNd", proxy, "proxy", f"proxy {cal.level:.3f} × ({cal.weight:.2f}·Pr + {1 - cal.weight:.2f}·Nd)")]
+        parts += [
+            _rows("PrNd", true, "USGS", labels["prnd"]),
+            _rows("PrNd", proxy, "proxy", f"proxy {cal.level:.3f} × ({cal.weight:.2f}·Pr + {1 - cal.weight:.2f}·Nd)"),
+        ]
     series = pd.concat(parts, ignore_index=True)
     order = {o: i for i, o in enumerate(TABLE7_OXIDES + ("Pr6O11",))}
     series = series.sort_values(["oxide", "year"], key=lambda s: s.map(order) if s.name == "oxide" else s)
     return OxideBuild(series.reset_index(drop=True), splices, cal)
 
 
-def oxide_index(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "Dy2O3", "Tb4O7"),
-                base_year: int | None = None) -> pd.DataFrame:
+def oxide_index(
+    series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "Dy2O3", "Tb4O7"), base_year: int | None = None
+) -> pd.DataFrame:
     """Chain-linked equal-weight geometric (Jevons) index of `oxides`' prices.
 
     The log change from year t−1 to t is the mean of the log changes of the oxides priced in both
@@ -169,7 +194,7 @@ def oxide_index(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "Dy2O3",
     start = base_year if base_year is not None else years[0]
     level = float(logs.loc[start].dropna().mean())
     rows = [{"year": int(start), "index": float(np.exp(level)), "n_oxides": int(logs.loc[start].notna().sum())}]
-    for prev, year in zip(years[years.index(start):], years[years.index(start) + 1:]):
+    for prev, year in zip(years[years.index(start) :], years[years.index(start) + 1 :]):
         change = (logs.loc[year] - logs.loc[prev]).dropna()
         if change.empty:
             raise ValueError(f"oxide index: no oxide priced in both {prev} and {year}")
@@ -179,22 +204,37 @@ def oxide_index(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "Dy2O3",
 
 
 # inputs of `public_build`: role -> input id (each series maps to an oxide through its manifest `oxide`)
-PUBLIC_INPUTS = {"early": "theler_oxide_prices", "late": "usgs_myb2022_rare_earths",
-                 "china": "china_oxide_prices_daily", "prnd": "usgs_mcs2026_rare_earths"}
+PUBLIC_INPUTS = {
+    "early": "theler_oxide_prices",
+    "late": "usgs_myb2022_rare_earths",
+    "china": "china_oxide_prices_daily",
+    "prnd": "usgs_mcs2026_rare_earths",
+}
 
 
 def _by_oxide(src: Source, frame: pd.DataFrame, spec: PanelSpec) -> dict[str, pd.Series]:
-    return {meta["oxide"]: series_by_year(src, frame, name, spec.first_year, spec.last_year)
-            for name, meta in src.series.items() if "oxide" in meta}
+    return {
+        meta["oxide"]: series_by_year(src, frame, name, spec.first_year, spec.last_year)
+        for name, meta in src.series.items()
+        if "oxide" in meta
+    }
 
 
-def public_build(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
-                 spec: PanelSpec = PanelSpec()) -> OxideBuild:
+def public_build(
+    sources: dict[str, Source], frames: dict[str, pd.DataFrame], spec: PanelSpec = PanelSpec()
+) -> OxideBuild:
     """`build_oxides` on the declared public inputs (PUBLIC_INPUTS), within the panel's years."""
     parts = {role: _by_oxide(sources[sid], frames[sid], spec) for role, sid in PUBLIC_INPUTS.items()}
     labels = {role: sources[sid].meta.get("short", sid) for role, sid in PUBLIC_INPUTS.items()}
-    return build_oxides(parts["early"], parts["late"], parts["china"], parts["prnd"].get("PrNd"),
-                        spec.first_year, spec.last_year, labels)
+    return build_oxides(
+        parts["early"],
+        parts["late"],
+        parts["china"],
+        parts["prnd"].get("PrNd"),
+        spec.first_year,
+        spec.last_year,
+        labels,
+    )
 
 
 def splice_table(build: OxideBuild) -> pd.DataFrame:
@@ -209,7 +249,9 @@ def prnd_table(build: OxideBuild) -> pd.DataFrame:
     the range of weights that fit within 1% of the best."""
     cal = build.prnd
     if cal is None:
-        return pd.DataFrame(columns=["year", "Pr", "Nd", "PrNd", "proxy", "log_gap", "weight", "level",
-                                     "weight_low", "weight_high"])
-    return cal.fit.assign(weight=cal.weight, level=cal.level, weight_low=cal.weight_range[0],
-                          weight_high=cal.weight_range[1])
+        return pd.DataFrame(
+            columns=["year", "Pr", "Nd", "PrNd", "proxy", "log_gap", "weight", "level", "weight_low", "weight_high"]
+        )
+    return cal.fit.assign(
+        weight=cal.weight, level=cal.level, weight_low=cal.weight_range[0], weight_high=cal.weight_range[1]
+    )

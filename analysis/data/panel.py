@@ -3,6 +3,7 @@
 Which public series feeds which variable is declared here, once, in PRICE_SOURCES,
 CR4_SOURCES and GLOBAL_SOURCES; the reasons are in data/sources.yaml (`choice`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import pandas as pd
 from analysis.core import config
 from analysis.core.errors import DataError
 from analysis.data.manifest import Source
+from analysis.data.splice import SpliceFit, fit_ratio, splice
 from analysis.data.transform import (
     annual_mean,
     annual_mean_of_monthly_means,
@@ -21,11 +23,15 @@ from analysis.data.transform import (
     log_real_price,
     missing_years,
 )
-from analysis.data.splice import SpliceFit, fit_ratio, splice
 
 MINERALS = ("rare_earths", "molybdenum", "coal", "iron_ore", "copper")
-MINERAL_LABELS = {"rare_earths": "Rare earths", "molybdenum": "Molybdenum", "coal": "Coal",
-                  "iron_ore": "Iron ore", "copper": "Copper"}
+MINERAL_LABELS = {
+    "rare_earths": "Rare earths",
+    "molybdenum": "Molybdenum",
+    "coal": "Coal",
+    "iron_ore": "Iron ore",
+    "copper": "Copper",
+}
 
 # mineral -> (source id, series): the nominal price
 PRICE_SOURCES = {
@@ -47,8 +53,10 @@ CR4_SOURCES = {
     "coal": [("ei_coal_2024", "Coal Production - mt", 1999, 2022)],
     # OWID ends at 2012 here: from 2013 its World row switches to USGS usable ore while China stays
     # crude ore, so the top four exceed the world total (CR4 > 1). 2013-2017 stay missing.
-    "iron_ore": [("owid_metal_production", "Iron Ore Production (Clio-Infra & USGS)", 1999, 2012),
-                 ("wmd_2018_2022", "Iron (Fe)", 2018, 2022)],
+    "iron_ore": [
+        ("owid_metal_production", "Iron Ore Production (Clio-Infra & USGS)", 1999, 2012),
+        ("wmd_2018_2022", "Iron (Fe)", 2018, 2022),
+    ],
     "copper": [("bgs_copper", "copper, mine", 1999, 2022)],
 }
 # variable -> (source id, series)
@@ -59,8 +67,7 @@ GLOBAL_SOURCES = {
     "BDI": ("bdi", "S0031550"),
     "WUI": ("wui", "Global (GDP weighted average)"),
 }
-PANEL_COLUMNS = ["mineral", "id", "year", "treat", "post", "DID", "LNPRI", "LNGDP", "CR4", "EPU",
-                 "GDPG", "BDI", "WUI"]
+PANEL_COLUMNS = ["mineral", "id", "year", "treat", "post", "DID", "LNPRI", "LNGDP", "CR4", "EPU", "GDPG", "BDI", "WUI"]
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,11 @@ def series_by_year(src: Source, frame: pd.DataFrame, series: str, first: int, la
     known = set(src.series[series].get("gaps", []))  # years the manifest declares absent in the file
     gap = [y for y in missing_years(s.index, lo, hi) if y not in known]
     if gap:
-        raise DataError(src.id, f"series '{series}' is missing year(s) {gap} that the manifest declares "
-                                f"as covered ({lo}-{hi}); a year counts only with all its months/quarters")
+        raise DataError(
+            src.id,
+            f"series '{series}' is missing year(s) {gap} that the manifest declares "
+            f"as covered ({lo}-{hi}); a year counts only with all its months/quarters",
+        )
     return s.loc[lo:hi]
 
 
@@ -114,7 +124,10 @@ def production_of(src: Source, frame: pd.DataFrame, series: str, first: int, las
 
 
 def cr4_sources(mineral: str, spec: PanelSpec = PanelSpec()) -> list[tuple[str, str, int, int]]:
-    """CR4_SOURCES of `mineral` under `spec` (iron ore: only the gross-ore source when spec.iron_ore_cr4 == "gross_only")."""
+    """CR4_SOURCES of `mineral` under `spec`.
+
+    Iron ore keeps only the gross-ore source when spec.iron_ore_cr4 == "gross_only".
+    """
     parts = CR4_SOURCES[mineral]
     if mineral == "iron_ore" and spec.iron_ore_cr4 == "gross_only":
         return parts[:1]
@@ -123,37 +136,48 @@ def cr4_sources(mineral: str, spec: PanelSpec = PanelSpec()) -> list[tuple[str, 
     return parts
 
 
-def declared_series(sources: dict[str, Source], frames: dict[str, pd.DataFrame], sid: str, series: str,
-                    spec: PanelSpec = PanelSpec()) -> pd.Series:
+def declared_series(
+    sources: dict[str, Source], frames: dict[str, pd.DataFrame], sid: str, series: str, spec: PanelSpec = PanelSpec()
+) -> pd.Series:
     """`series_by_year` of input `sid` within the panel's years."""
     return series_by_year(sources[sid], frames[sid], series, spec.first_year, spec.last_year)
 
 
-def price_splice(sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str,
-                 spec: PanelSpec = PanelSpec()) -> SpliceFit:
+def price_splice(
+    sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str, spec: PanelSpec = PanelSpec()
+) -> SpliceFit:
     """The splice ratio of `mineral`'s PRICE_SPLICES series to its PRICE_SOURCES series, with the overlap fit."""
-    return fit_ratio(declared_series(sources, frames, *PRICE_SPLICES[mineral], spec),
-                     declared_series(sources, frames, *PRICE_SOURCES[mineral], spec))
+    return fit_ratio(
+        declared_series(sources, frames, *PRICE_SPLICES[mineral], spec),
+        declared_series(sources, frames, *PRICE_SOURCES[mineral], spec),
+    )
 
 
-def nominal_price(sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str,
-                  spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+def nominal_price(
+    sources: dict[str, Source], frames: dict[str, pd.DataFrame], mineral: str, spec: PanelSpec = PanelSpec()
+) -> pd.DataFrame:
     """year, value (nominal price), source ("input:series", "× ratio" on spliced years) of one mineral."""
     sid, series = PRICE_SOURCES[mineral]
     main = declared_series(sources, frames, sid, series, spec)
     if mineral in PRICE_SPLICES and spec.molybdenum == "spliced":
         osid, oseries = PRICE_SPLICES[mineral]
         fit = price_splice(sources, frames, mineral, spec)
-        return splice(declared_series(sources, frames, osid, oseries, spec), main, fit, f"{osid}:{oseries}", f"{sid}:{series}")
+        return splice(
+            declared_series(sources, frames, osid, oseries, spec), main, fit, f"{osid}:{oseries}", f"{sid}:{series}"
+        )
     if spec.molybdenum not in ("spliced", "imf_only"):
         raise ValueError(f"PanelSpec.molybdenum must be 'spliced' or 'imf_only', not {spec.molybdenum!r}")
-    return pd.DataFrame({"year": main.index.astype(int), "value": main.to_numpy(dtype=float),
-                         "source": f"{sid}:{series}"})
+    return pd.DataFrame(
+        {"year": main.index.astype(int), "value": main.to_numpy(dtype=float), "source": f"{sid}:{series}"}
+    )
 
 
-def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
-                spec: PanelSpec = PanelSpec(), prices: dict[str, pd.DataFrame] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_panel(
+    sources: dict[str, Source],
+    frames: dict[str, pd.DataFrame],
+    spec: PanelSpec = PanelSpec(),
+    prices: dict[str, pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (panel, provenance): one row per mineral-year, and the source of each cell.
 
     `prices` replaces a mineral's nominal price (frame year, value, source), e.g. the rare-earth
@@ -181,13 +205,25 @@ def build_panel(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
             cr4_parts.append(part)
         cr4 = pd.concat(cr4_parts).set_index("year")
         for year in years:
-            rows.append({"mineral": mineral, "year": year,
-                         "price_nominal": price.get(year, np.nan), "LNPRI": lnpri.get(year, np.nan),
-                         "CR4": cr4["cr"].get(year, np.nan)})
-            prov.append({"mineral": mineral, "year": year,
-                         "LNPRI": origin[year] if year in price.index else "missing",
-                         "CR4": f"{cr4['source'][year]} ({cr4['denominator'][year]}; top 4: {cr4['top'][year]})"
-                                if year in cr4.index else "missing"})
+            rows.append(
+                {
+                    "mineral": mineral,
+                    "year": year,
+                    "price_nominal": price.get(year, np.nan),
+                    "LNPRI": lnpri.get(year, np.nan),
+                    "CR4": cr4["cr"].get(year, np.nan),
+                }
+            )
+            prov.append(
+                {
+                    "mineral": mineral,
+                    "year": year,
+                    "LNPRI": origin[year] if year in price.index else "missing",
+                    "CR4": f"{cr4['source'][year]} ({cr4['denominator'][year]}; top 4: {cr4['top'][year]})"
+                    if year in cr4.index
+                    else "missing",
+                }
+            )
     panel = pd.DataFrame(rows)
     globals_ = global_controls(sources, frames, spec)
     panel = panel.merge(globals_, on="year", how="left")

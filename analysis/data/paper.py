@@ -1,4 +1,5 @@
 """The paper's reported numbers (data/paper/reported_values.csv), typed in once from the seed."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -34,8 +35,9 @@ def _match(frame: pd.DataFrame, table: str | None, column: str | None, row: str,
     return hit
 
 
-def lookup(frame: pd.DataFrame | None, table: str | None, column: str | None, row: str, statistic: str = "coef",
-           default=None):
+def lookup(
+    frame: pd.DataFrame | None, table: str | None, column: str | None, row: str, statistic: str = "coef", default=None
+):
     """One value of `frame` (rows of `reported`), or `default` when it is absent, ambiguous or empty."""
     if frame is None:
         return default

@@ -6,6 +6,7 @@ Frames: ``series, year, month, value`` (monthly), ``series, year, quarter, value
 unit label the file itself prints against the manifest and raises DataError on a mismatch,
 on a missing series or on unparseable content.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -28,8 +29,12 @@ def _fail(src: Source, msg: str, path: Path | None = None):
 def _check_unit(src: Source, series: str, printed: str, path: Path) -> None:
     expected = src.unit(series)
     if expected.lower() not in str(printed).lower():
-        _fail(src, f"series '{series}': unit printed in the file is '{printed}', manifest expects '{expected}' "
-                   "(wrong units or a changed file layout)", path)
+        _fail(
+            src,
+            f"series '{series}': unit printed in the file is '{printed}', manifest expects '{expected}' "
+            "(wrong units or a changed file layout)",
+            path,
+        )
 
 
 def _read_excel(src: Source, path: Path, **kw) -> pd.DataFrame:
@@ -69,8 +74,16 @@ def imf_pcps(src: Source, path: Path) -> pd.DataFrame:
         j = codes.index(code)
         _check_unit(src, code, raw.iloc[1, j], path)
         values = pd.to_numeric(raw.iloc[4:, j], errors="coerce")
-        rows.append(pd.DataFrame({"series": code, "year": ym[0].astype(int).to_numpy(),
-                                  "month": ym[1].astype(int).to_numpy(), "value": values.to_numpy()}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "series": code,
+                    "year": ym[0].astype(int).to_numpy(),
+                    "month": ym[1].astype(int).to_numpy(),
+                    "value": values.to_numpy(),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True).dropna(subset=["value"])
 
 
@@ -123,8 +136,15 @@ def usgs_ds140_tsv(src: Source, path: Path) -> pd.DataFrame:
     out = []
     for col in src.series:
         _check_unit(src, col, col, path)
-        out.append(pd.DataFrame({"series": col, "year": year[year.notna()].astype(int),
-                                 "value": _numeric_or_fail(src, rows[col], col, path)}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "series": col,
+                    "year": year[year.notna()].astype(int),
+                    "value": _numeric_or_fail(src, rows[col], col, path),
+                }
+            )
+        )
     return pd.concat(out, ignore_index=True).dropna()
 
 
@@ -155,8 +175,14 @@ def us_cpi(src: Source, path: Path) -> pd.DataFrame:
     date = pd.to_datetime(raw["Date"], errors="coerce")
     if date.isna().any():
         _fail(src, "unparseable dates in column 'Date'", path)
-    return pd.DataFrame({"series": "CPI", "year": date.dt.year, "month": date.dt.month,
-                         "value": pd.to_numeric(raw["Index"], errors="coerce")}).dropna()
+    return pd.DataFrame(
+        {
+            "series": "CPI",
+            "year": date.dt.year,
+            "month": date.dt.month,
+            "value": pd.to_numeric(raw["Index"], errors="coerce"),
+        }
+    ).dropna()
 
 
 def imf_weo(src: Source, path: Path) -> pd.DataFrame:
@@ -169,9 +195,14 @@ def imf_weo(src: Source, path: Path) -> pd.DataFrame:
     _check_unit(src, "PPPGDP", rows["Scale"].iloc[0], path)
     years = [c for c in raw.columns if str(c).isdigit()]
     values = rows[years].apply(pd.to_numeric, errors="coerce")
-    return pd.DataFrame({"series": "PPPGDP", "year": [int(y) for y in years],
-                         "value": values.sum(min_count=1).to_numpy(),
-                         "n_countries": values.notna().sum().to_numpy()}).dropna(subset=["value"])
+    return pd.DataFrame(
+        {
+            "series": "PPPGDP",
+            "year": [int(y) for y in years],
+            "value": values.sum(min_count=1).to_numpy(),
+            "n_countries": values.notna().sum().to_numpy(),
+        }
+    ).dropna(subset=["value"])
 
 
 def wdi_growth(src: Source, path: Path) -> pd.DataFrame:
@@ -180,10 +211,20 @@ def wdi_growth(src: Source, path: Path) -> pd.DataFrame:
     world = raw[raw["Country Code"] == "WLD"]
     if world.empty:
         _fail(src, "no row with Country Code == 'WLD'", path)
-    _check_unit(src, "WLD", "percent" if "annual %" in world["Indicator Name"].iloc[0] else world["Indicator Name"].iloc[0], path)
+    _check_unit(
+        src,
+        "WLD",
+        "percent" if "annual %" in world["Indicator Name"].iloc[0] else world["Indicator Name"].iloc[0],
+        path,
+    )
     years = [c for c in raw.columns if str(c).isdigit()]
-    return pd.DataFrame({"series": "WLD", "year": [int(y) for y in years],
-                         "value": pd.to_numeric(world[years].iloc[0], errors="coerce").to_numpy()}).dropna()
+    return pd.DataFrame(
+        {
+            "series": "WLD",
+            "year": [int(y) for y in years],
+            "value": pd.to_numeric(world[years].iloc[0], errors="coerce").to_numpy(),
+        }
+    ).dropna()
 
 
 def global_epu(src: Source, path: Path) -> pd.DataFrame:
@@ -191,8 +232,10 @@ def global_epu(src: Source, path: Path) -> pd.DataFrame:
     _require_columns(src, raw, ["Year", "Month", *src.series], path)
     year = pd.to_numeric(raw["Year"], errors="coerce")
     month = pd.to_numeric(raw["Month"], errors="coerce")
-    out = [pd.DataFrame({"series": s, "year": year, "month": month,
-                         "value": pd.to_numeric(raw[s], errors="coerce")}) for s in src.series]
+    out = [
+        pd.DataFrame({"series": s, "year": year, "month": month, "value": pd.to_numeric(raw[s], errors="coerce")})
+        for s in src.series
+    ]
     frame = pd.concat(out, ignore_index=True).dropna()
     return frame.astype({"year": int, "month": int}).drop_duplicates(["series", "year", "month"], keep="first")
 
@@ -202,8 +245,17 @@ def wui(src: Source, path: Path) -> pd.DataFrame:
     _require_columns(src, raw, ["Year", *src.series], path)
     yq = raw["Year"].astype(str).str.extract(r"^(\d{4})[qQ]([1-4])$")
     keep = yq[0].notna()
-    out = [pd.DataFrame({"series": s, "year": yq.loc[keep, 0].astype(int), "quarter": yq.loc[keep, 1].astype(int),
-                         "value": pd.to_numeric(raw.loc[keep, s], errors="coerce")}) for s in src.series]
+    out = [
+        pd.DataFrame(
+            {
+                "series": s,
+                "year": yq.loc[keep, 0].astype(int),
+                "quarter": yq.loc[keep, 1].astype(int),
+                "value": pd.to_numeric(raw.loc[keep, s], errors="coerce"),
+            }
+        )
+        for s in src.series
+    ]
     return pd.concat(out, ignore_index=True).dropna()
 
 
@@ -216,8 +268,15 @@ def bdi(src: Source, path: Path) -> pd.DataFrame:
 
 
 def _production(series, year, country, quantity, is_total=False) -> pd.DataFrame:
-    return pd.DataFrame({"series": series, "year": year, "country": country,
-                         "quantity": pd.to_numeric(quantity, errors="coerce"), "is_total": is_total})
+    return pd.DataFrame(
+        {
+            "series": series,
+            "year": year,
+            "country": country,
+            "quantity": pd.to_numeric(quantity, errors="coerce"),
+            "is_total": is_total,
+        }
+    )
 
 
 def bgs_ogc(src: Source, path: Path) -> pd.DataFrame:
@@ -232,8 +291,11 @@ def bgs_ogc(src: Source, path: Path) -> pd.DataFrame:
             _fail(src, f"no production rows for commodity '{commodity}'", path)
         for unit in rows["units"].dropna().unique():
             _check_unit(src, commodity, unit, path)
-        summed = (rows.assign(year=rows["year"].astype(str).str[:4].astype(int))
-                  .groupby(["year", "country_trans"], as_index=False)["quantity"].sum(min_count=1))
+        summed = (
+            rows.assign(year=rows["year"].astype(str).str[:4].astype(int))
+            .groupby(["year", "country_trans"], as_index=False)["quantity"]
+            .sum(min_count=1)
+        )
         out.append(_production(commodity, summed["year"], summed["country_trans"], summed["quantity"]))
     return pd.concat(out, ignore_index=True).dropna(subset=["quantity"])
 
@@ -271,8 +333,9 @@ def wmd(src: Source, path: Path) -> pd.DataFrame:
         _check_unit(src, name, raw["unit"].dropna().iloc[0], path)
         years = [c for c in raw.columns if str(c).isdigit()]
         long = raw.melt(id_vars=["Country"], value_vars=years, var_name="year", value_name="quantity")
-        out.append(_production(name, long["year"].astype(int), long["Country"], long["quantity"],
-                               long["Country"].eq("Total")))
+        out.append(
+            _production(name, long["year"].astype(int), long["Country"], long["quantity"], long["Country"].eq("Total"))
+        )
     return pd.concat(out, ignore_index=True).dropna(subset=["quantity"])
 
 
@@ -321,13 +384,21 @@ def china_oxide_daily(src: Source, path: Path) -> pd.DataFrame:
             _fail(src, f"series '{col}' is not a price column (no '价' in its header)", path)
         value = pd.to_numeric(raw[col], errors="coerce")
         if value.isna().any() or (value <= 0).any():
-            _fail(src, f"column '{col}': {int(value.isna().sum())} non-numeric and {int((value <= 0).sum())} "
-                       "non-positive value(s)", path)
+            _fail(
+                src,
+                f"column '{col}': {int(value.isna().sum())} non-numeric and {int((value <= 0).sum())} "
+                "non-positive value(s)",
+                path,
+            )
         jump = np.log(value).diff().abs()
         if (jump > np.log(3)).any():
             day = date[jump.idxmax()].date()
-            _fail(src, f"column '{col}': the price changes by more than a factor of 3 in one day ({day}); "
-                       "a change of unit inside the file?", path)
+            _fail(
+                src,
+                f"column '{col}': the price changes by more than a factor of 3 in one day ({day}); "
+                "a change of unit inside the file?",
+                path,
+            )
         out.append(pd.DataFrame({"series": col, "date": date, "value": value}))
     return pd.concat(out, ignore_index=True)
 
@@ -348,7 +419,7 @@ def usgs_myb_oxide_prices(src: Source, path: Path) -> pd.DataFrame:
     years = {j: int(v) for j, v in label.dropna().items()}
     if not years:
         _fail(src, f"sheet T3: no year columns in header row {h + 1}", path)
-    names = first.iloc[h + 1:].str.replace(r"[\d,\s]+$", "", regex=True)
+    names = first.iloc[h + 1 :].str.replace(r"[\d,\s]+$", "", regex=True)
     rows = []
     for name in src.series:
         _check_unit(src, name, unit_line.iloc[0], path)
@@ -356,7 +427,9 @@ def usgs_myb_oxide_prices(src: Source, path: Path) -> pd.DataFrame:
         if hit.empty:
             _fail(src, f"sheet T3: product '{name}' not found in column A", path)
         for j, year in years.items():
-            rows.append({"series": name, "year": year, "value": pd.to_numeric(raw.iloc[hit.index[0], j], errors="coerce")})
+            rows.append(
+                {"series": name, "year": year, "value": pd.to_numeric(raw.iloc[hit.index[0], j], errors="coerce")}
+            )
     return pd.DataFrame(rows).dropna(subset=["value"]).astype({"value": float})
 
 
@@ -389,8 +462,9 @@ def usgs_myb_production(src: Source, path: Path) -> pd.DataFrame:
             value = pd.to_numeric(str(cell).replace(",", ""), errors="coerce") if str(cell).strip() != "--" else 0.0
             if pd.isna(value) and pd.notna(cell) and str(cell).strip() not in ("", "nan"):
                 _fail(src, f"sheet {sheet}, row '{name}', column {year}: non-numeric value {cell!r}", path)
-            rows.append({"series": series, "year": year, "country": country, "quantity": value,
-                         "is_total": country == "Total"})
+            rows.append(
+                {"series": series, "year": year, "country": country, "quantity": value, "is_total": country == "Total"}
+            )
     if not any(r["is_total"] for r in rows):
         _fail(src, f"sheet {sheet}: no 'Total' row", path)
     return pd.DataFrame(rows).dropna(subset=["quantity"])
@@ -402,7 +476,9 @@ def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
     _require_columns(src, raw, ["Commodity", "Statistics_detail", "Unit", "Year", "Value"], path)
     out = []
     for key, spec in src.series.items():
-        rows = raw[(raw["Commodity"] == spec["commodity"]) & raw["Statistics_detail"].str.contains(key, regex=False, na=False)]
+        rows = raw[
+            (raw["Commodity"] == spec["commodity"]) & raw["Statistics_detail"].str.contains(key, regex=False, na=False)
+        ]
         if rows.empty:
             _fail(src, f"no rows of commodity '{spec['commodity']}' whose Statistics_detail contains '{key}'", path)
         for unit in rows["Unit"].dropna().unique():
@@ -413,10 +489,30 @@ def usgs_mcs_salient(src: Source, path: Path) -> pd.DataFrame:
     return frame.astype({"year": int})
 
 
-READERS = {f.__name__: f for f in (imf_pcps, usgs_ds140, usgs_ds140_tsv, theler_prices, us_cpi, imf_weo, wdi_growth,
-                                   global_epu, wui, bdi, bgs_ogc, bgs_extract, wmd, owid_metal, ei_coal,
-                                   china_oxide_daily, usgs_myb_oxide_prices, usgs_myb_production,
-                                   usgs_mcs_salient)}
+READERS = {
+    f.__name__: f
+    for f in (
+        imf_pcps,
+        usgs_ds140,
+        usgs_ds140_tsv,
+        theler_prices,
+        us_cpi,
+        imf_weo,
+        wdi_growth,
+        global_epu,
+        wui,
+        bdi,
+        bgs_ogc,
+        bgs_extract,
+        wmd,
+        owid_metal,
+        ei_coal,
+        china_oxide_daily,
+        usgs_myb_oxide_prices,
+        usgs_myb_production,
+        usgs_mcs_salient,
+    )
+}
 
 
 def read(src: Source, path: Path) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 """Declared schemas (pandera) for the analysis panel; failures become DataError naming file and column."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +10,7 @@ from pandera.errors import SchemaErrors
 
 from analysis.core.errors import DataError
 from analysis.data.panel import MINERALS, PanelSpec, add_design
-from analysis.data.user_files import (Column, Problems, convert, duplicates, missing_columns, read_user_csv,
-                                      row_of)
+from analysis.data.user_files import Column, Problems, convert, duplicates, missing_columns, read_user_csv, row_of
 
 # Columns a user-supplied panel must have (keys + outcome + baseline controls) and may have.
 USER_REQUIRED = ["mineral", "year", "LNPRI", "LNGDP", "CR4", "EPU"]
@@ -58,8 +58,10 @@ def panel_schema(spec: PanelSpec = PanelSpec()) -> pa.DataFrameSchema:
         },
         checks=[
             pa.Check(lambda d: d["DID"] == d["treat"] * d["post"], error="DID must equal treat × post"),
-            pa.Check(lambda d: len(d) == len(MINERALS) * (spec.last_year - spec.first_year + 1),
-                     error=f"panel must have one row per mineral-year, {spec.first_year}-{spec.last_year}"),
+            pa.Check(
+                lambda d: len(d) == len(MINERALS) * (spec.last_year - spec.first_year + 1),
+                error=f"panel must have one row per mineral-year, {spec.first_year}-{spec.last_year}",
+            ),
         ],
         unique=["mineral", "year"],
         strict=False,
@@ -72,8 +74,9 @@ def validate_panel(panel: pd.DataFrame, source: str | Path, spec: PanelSpec = Pa
     try:
         return panel_schema(spec).validate(panel, lazy=True)
     except SchemaErrors as exc:
-        raise DataError("panel", "failed validation:\n  - " + "\n  - ".join(schema_failures(exc)[:12]),
-                        source) from None
+        raise DataError(
+            "panel", "failed validation:\n  - " + "\n  - ".join(schema_failures(exc)[:12]), source
+        ) from None
 
 
 def schema_failures(exc: SchemaErrors) -> list[str]:
@@ -93,11 +96,20 @@ def schema_failures(exc: SchemaErrors) -> list[str]:
 def user_panel_columns(spec: PanelSpec = PanelSpec()) -> dict:
     """How each column of a user panel is read (user_files.Column), with its allowed range."""
     binary = Column("number", low=0, high=1)
-    return {"mineral": Column("text", choices=tuple(MINERALS), required=True),
-            "year": Column("year", low=spec.first_year, high=spec.last_year, required=True),
-            "LNPRI": Column(), "LNGDP": Column(), "CR4": Column(low=0, high=1), "EPU": Column(low=0, low_open=True),
-            "GDPG": Column(), "BDI": Column(), "WUI": Column(low=0, low_open=True),
-            "treat": binary, "post": binary, "DID": binary}
+    return {
+        "mineral": Column("text", choices=tuple(MINERALS), required=True),
+        "year": Column("year", low=spec.first_year, high=spec.last_year, required=True),
+        "LNPRI": Column(),
+        "LNGDP": Column(),
+        "CR4": Column(low=0, high=1),
+        "EPU": Column(low=0, low_open=True),
+        "GDPG": Column(),
+        "BDI": Column(),
+        "WUI": Column(low=0, low_open=True),
+        "treat": binary,
+        "post": binary,
+        "DID": binary,
+    }
 
 
 def check_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
@@ -114,12 +126,18 @@ def check_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.Data
     want = {(m, y) for m in MINERALS for y in range(spec.first_year, spec.last_year + 1)}
     absent = sorted(want - set(zip(known["mineral"], known["year"])), key=lambda k: (MINERALS.index(k[0]), k[1]))
     if absent:
-        listed = ", ".join(f"{m} {y}" for m, y in absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
-        problems.add(f"{len(absent)} mineral-year row(s) absent: {listed}; the panel needs one row per mineral-year, "
-                     f"{spec.first_year}-{spec.last_year} (leave values empty when missing)")
+        listed = ", ".join(f"{m} {y}" for m, y in absent[:8]) + (
+            f" and {len(absent) - 8} more" if len(absent) > 8 else ""
+        )
+        problems.add(
+            f"{len(absent)} mineral-year row(s) absent: {listed}; the panel needs one row per mineral-year, "
+            f"{spec.first_year}-{spec.last_year} (leave values empty when missing)"
+        )
     # the file's own treat/post/DID, compared row by row with those its mineral and year imply
-    derived = {"treat": (known["mineral"] == spec.treated).astype(float),
-               "post": (known["year"].astype(float) >= spec.policy_year).astype(float)}
+    derived = {
+        "treat": (known["mineral"] == spec.treated).astype(float),
+        "post": (known["year"].astype(float) >= spec.policy_year).astype(float),
+    }
     derived["DID"] = derived["treat"] * derived["post"]
     for col, expected in derived.items():
         if col not in frame.columns:
@@ -127,15 +145,20 @@ def check_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.Data
         given = frame.loc[known.index, col]
         bad = given.notna() & (given != expected)
         for idx in bad[bad].index[:5]:
-            problems.add(f"disagrees with the design: {known.at[idx, 'mineral']} {known.at[idx, 'year']} implies "
-                         f"{col} = {int(expected[idx])} (treated = {spec.treated}, policy year {spec.policy_year})",
-                         row_of(idx), col, raw.at[idx, col])
+            problems.add(
+                f"disagrees with the design: {known.at[idx, 'mineral']} {known.at[idx, 'year']} implies "
+                f"{col} = {int(expected[idx])} (treated = {spec.treated}, policy year {spec.policy_year})",
+                row_of(idx),
+                col,
+                raw.at[idx, col],
+            )
         if bad.sum() > 5:
             problems.add(f"column '{col}' disagrees with the design in {int(bad.sum()) - 5} more row(s)")
     treated = frame[frame["mineral"] == spec.treated]
     if not treated.empty and treated["LNPRI"].isna().all():
-        problems.add(f"column 'LNPRI': every {spec.treated} value is missing; the DID needs the treated "
-                     "mineral's outcome")
+        problems.add(
+            f"column 'LNPRI': every {spec.treated} value is missing; the DID needs the treated mineral's outcome"
+        )
     problems.raise_if_any()
     return frame
 
@@ -150,6 +173,7 @@ def load_user_panel(path: str | Path, spec: PanelSpec = PanelSpec()) -> pd.DataF
 
 # ---- schemas of parsed raw inputs (the manifest's `parsed_schema` names one per input) ----
 
+
 def _parsed_schema(keys: dict, value: str, value_check, unique: list[str]) -> pa.DataFrameSchema:
     columns = {"series": pa.Column(str), **keys, value: pa.Column(float, value_check)}
     return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=True)
@@ -158,16 +182,28 @@ def _parsed_schema(keys: dict, value: str, value_check, unique: list[str]) -> pa
 _year = pa.Column(int, pa.Check.in_range(1800, 2100))
 _nonneg = pa.Check.ge(0)
 PARSED_SCHEMAS = {
-    "monthly_prices": _parsed_schema({"year": _year, "month": pa.Column(int, pa.Check.in_range(1, 12))},
-                                     "value", _positive, ["series", "year", "month"]),
-    "quarterly_index": _parsed_schema({"year": _year, "quarter": pa.Column(int, pa.Check.in_range(1, 4))},
-                                      "value", _positive, ["series", "year", "quarter"]),
+    "monthly_prices": _parsed_schema(
+        {"year": _year, "month": pa.Column(int, pa.Check.in_range(1, 12))},
+        "value",
+        _positive,
+        ["series", "year", "month"],
+    ),
+    "quarterly_index": _parsed_schema(
+        {"year": _year, "quarter": pa.Column(int, pa.Check.in_range(1, 4))},
+        "value",
+        _positive,
+        ["series", "year", "quarter"],
+    ),
     "daily_index": _parsed_schema({"date": pa.Column("datetime64[us]")}, "value", _positive, ["series", "date"]),
     "annual_prices": _parsed_schema({"year": _year}, "value", _positive, ["series", "year"]),
     # annual_values may be negative (growth rates)
     "annual_values": _parsed_schema({"year": _year}, "value", pa.Check(lambda s: s.notna()), ["series", "year"]),
-    "production": _parsed_schema({"year": _year, "country": pa.Column(str), "is_total": pa.Column(bool)},
-                                 "quantity", _nonneg, ["series", "year", "country"]),
+    "production": _parsed_schema(
+        {"year": _year, "country": pa.Column(str), "is_total": pa.Column(bool)},
+        "quantity",
+        _nonneg,
+        ["series", "year", "country"],
+    ),
 }
 PARSED_SCHEMAS["monthly_index"] = PARSED_SCHEMAS["monthly_prices"]
 PARSED_SCHEMAS["daily_prices"] = PARSED_SCHEMAS["daily_index"]
@@ -176,10 +212,12 @@ PARSED_SCHEMAS["daily_prices"] = PARSED_SCHEMAS["daily_index"]
 def validate_parsed(input_id: str, schema_name: str, frame: pd.DataFrame, path=None) -> pd.DataFrame:
     """Validate a parsed raw input against its declared schema; DataError naming input, column and cases."""
     if schema_name not in PARSED_SCHEMAS:
-        raise DataError(input_id, f"manifest names unknown parsed_schema '{schema_name}' "
-                                  f"(known: {sorted(PARSED_SCHEMAS)})", path)
+        raise DataError(
+            input_id, f"manifest names unknown parsed_schema '{schema_name}' (known: {sorted(PARSED_SCHEMAS)})", path
+        )
     try:
         return PARSED_SCHEMAS[schema_name].validate(frame.reset_index(drop=True), lazy=True)
     except SchemaErrors as exc:
-        raise DataError(input_id, f"parsed file fails schema '{schema_name}':\n  - "
-                        + "\n  - ".join(schema_failures(exc)[:8]), path) from None
+        raise DataError(
+            input_id, f"parsed file fails schema '{schema_name}':\n  - " + "\n  - ".join(schema_failures(exc)[:8]), path
+        ) from None

@@ -1,4 +1,5 @@
 """Pure transformations from tidy raw frames to annual series (no I/O; tested on synthetic data)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,10 +68,11 @@ def concentration_ratio(production: pd.DataFrame, k: int = 4) -> pd.DataFrame:
         top = countries.head(k)
         share = float(top["quantity"].sum() / denom)
         if share > 1 + 1e-9:
-            raise ValueError(f"year {year}: top {k} producers ({top['quantity'].sum():g}) exceed the "
-                             f"denominator ({denom:g}, {kind}); inconsistent bases")
-        rows.append({"year": int(year), "cr": share,
-                     "top": ", ".join(top["country"].astype(str)), "denominator": kind})
+            raise ValueError(
+                f"year {year}: top {k} producers ({top['quantity'].sum():g}) exceed the "
+                f"denominator ({denom:g}, {kind}); inconsistent bases"
+            )
+        rows.append({"year": int(year), "cr": share, "top": ", ".join(top["country"].astype(str)), "denominator": kind})
     return pd.DataFrame(rows, columns=["year", "cr", "top", "denominator"])
 
 

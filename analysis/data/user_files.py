@@ -5,6 +5,7 @@ so the first data row is row 2, as a spreadsheet or `nl` shows it), the column a
 Nothing here knows the panel's meaning: callers declare columns with `Column` and add their own
 checks through `Problems`.
 """
+
 from __future__ import annotations
 
 import math
@@ -135,8 +136,9 @@ def convert(frame: pd.DataFrame, columns: dict[str, Column], problems: Problems)
                 problems.add("infinite value; use an empty cell for a missing value", row, name, raw)
             elif col.kind == "year" and number != int(number):
                 problems.add("not a whole year", row, name, raw)
-            elif (col.low is not None and (number <= col.low if col.low_open else number < col.low)) \
-                    or (col.high is not None and number > col.high):
+            elif (col.low is not None and (number <= col.low if col.low_open else number < col.low)) or (
+                col.high is not None and number > col.high
+            ):
                 lo = f"{'>' if col.low_open else '≥'} {col.low:g}" if col.low is not None else ""
                 hi = f"≤ {col.high:g}" if col.high is not None else ""
                 problems.add(f"out of range (must be {' and '.join(b for b in (lo, hi) if b)})", row, name, raw)
@@ -152,8 +154,10 @@ def missing_columns(frame: pd.DataFrame, required, optional, problems: Problems)
     """Add one problem if required columns are absent; True when all are there."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        problems.add(f"missing required column(s) {', '.join(missing)} (found: {', '.join(map(str, frame.columns))}; "
-                     f"required: {', '.join(required)}; optional: {', '.join(optional)})")
+        problems.add(
+            f"missing required column(s) {', '.join(missing)} (found: {', '.join(map(str, frame.columns))}; "
+            f"required: {', '.join(required)}; optional: {', '.join(optional)})"
+        )
     return not missing
 
 
@@ -162,5 +166,6 @@ def duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems) -> None
     known = frame.dropna(subset=keys)
     for key, grp in known[known.duplicated(keys, keep=False)].groupby(keys, sort=False):
         rows = ", ".join(str(row_of(i)) for i in grp.index)
-        problems.add(f"{' '.join(map(str, key))} appears more than once (rows {rows}); keep one row per "
-                     f"{'-'.join(keys)}")
+        problems.add(
+            f"{' '.join(map(str, key))} appears more than once (rows {rows}); keep one row per {'-'.join(keys)}"
+        )

@@ -5,6 +5,7 @@ the panel's columns) and `<build>/data/variants.csv` (one row per variant: `vari
 choice dimension, `description`); `load_variants(build_dir)` returns {variant: panel}. The default
 panel, `<build>/data/panel.csv`, is the variant named `baseline`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,23 +21,44 @@ from analysis.data.panel import PanelSpec, build_panel
 #: the oxides whose prices make the oxide-price index (the Pr-Nd proxy is left out: it is built from Nd)
 INDEX_OXIDES = ("Nd2O3", "CeO2", "La2O3", "Dy2O3", "Tb4O7")
 DIMENSIONS = ("price_concept", "molybdenum", "deflated", "cr4_source")
-BASELINE = {"variant": "baseline", "price_concept": "unit_value", "molybdenum": "spliced", "deflated": "yes",
-            "cr4_source": "default",
-            "description": "rare earths: USGS DS140 unit value; molybdenum: USGS DS140 1999-2010 spliced to IMF LME; "
-                           "prices deflated by US CPI-U (1999 = 1)"}
+BASELINE = {
+    "variant": "baseline",
+    "price_concept": "unit_value",
+    "molybdenum": "spliced",
+    "deflated": "yes",
+    "cr4_source": "default",
+    "description": "rare earths: USGS DS140 unit value; molybdenum: USGS DS140 1999-2010 spliced to IMF LME; "
+    "prices deflated by US CPI-U (1999 = 1)",
+}
 VARIANTS = (
     BASELINE,
-    {**BASELINE, "variant": "oxide_index", "price_concept": "oxide_index",
-     "description": "rare earths: chain-linked equal-weight geometric index of Nd2O3, CeO2, La2O3, Dy2O3 and "
-                    "Tb4O7 prices (US$/kg); otherwise as baseline"},
-    {**BASELINE, "variant": "molybdenum_imf_only", "molybdenum": "imf_only",
-     "description": "molybdenum: IMF LME only (no price before 2011); otherwise as baseline"},
-    {**BASELINE, "variant": "cr4_iron_ore_gross_only", "cr4_source": "iron_ore_gross_only",
-     "description": "iron-ore CR4 only from gross ore (OWID, 1999-2012): the iron-content years 2018-2022 dropped; "
-                    "otherwise as baseline"},
-    {**BASELINE, "variant": "nominal", "deflated": "no",
-     "description": "LNPRI = ln nominal price (not deflated), as the paper's Table 2 range suggests it did; "
-                    "otherwise as baseline"},
+    {
+        **BASELINE,
+        "variant": "oxide_index",
+        "price_concept": "oxide_index",
+        "description": "rare earths: chain-linked equal-weight geometric index of Nd2O3, CeO2, La2O3, Dy2O3 and "
+        "Tb4O7 prices (US$/kg); otherwise as baseline",
+    },
+    {
+        **BASELINE,
+        "variant": "molybdenum_imf_only",
+        "molybdenum": "imf_only",
+        "description": "molybdenum: IMF LME only (no price before 2011); otherwise as baseline",
+    },
+    {
+        **BASELINE,
+        "variant": "cr4_iron_ore_gross_only",
+        "cr4_source": "iron_ore_gross_only",
+        "description": "iron-ore CR4 only from gross ore (OWID, 1999-2012): the iron-content years 2018-2022 dropped; "
+        "otherwise as baseline",
+    },
+    {
+        **BASELINE,
+        "variant": "nominal",
+        "deflated": "no",
+        "description": "LNPRI = ln nominal price (not deflated), as the paper's Table 2 range suggests it did; "
+        "otherwise as baseline",
+    },
 )
 FILES = {"panels": "panel_variants.csv", "table": "variants.csv"}
 
@@ -44,19 +66,28 @@ FILES = {"panels": "panel_variants.csv", "table": "variants.csv"}
 def index_price(oxides: OxideBuild) -> pd.DataFrame:
     """The oxide-price index as a rare-earth price frame (year, value, source) for `build_panel`."""
     idx = oxide_index(oxides.series, INDEX_OXIDES)
-    return pd.DataFrame({"year": idx["year"], "value": idx["index"],
-                         "source": [f"oxide index ({n} of {len(INDEX_OXIDES)} oxides chained)" for n in idx["n_oxides"]]})
+    return pd.DataFrame(
+        {
+            "year": idx["year"],
+            "value": idx["index"],
+            "source": [f"oxide index ({n} of {len(INDEX_OXIDES)} oxides chained)" for n in idx["n_oxides"]],
+        }
+    )
 
 
 def spec_of(row: dict, base: PanelSpec) -> PanelSpec:
     """The PanelSpec of one variant row."""
-    return dataclasses.replace(base, deflate=row["deflated"] == "yes",
-                               molybdenum="spliced" if row["molybdenum"] == "spliced" else "imf_only",
-                               iron_ore_cr4="gross_only" if row["cr4_source"] == "iron_ore_gross_only" else "both")
+    return dataclasses.replace(
+        base,
+        deflate=row["deflated"] == "yes",
+        molybdenum="spliced" if row["molybdenum"] == "spliced" else "imf_only",
+        iron_ore_cr4="gross_only" if row["cr4_source"] == "iron_ore_gross_only" else "both",
+    )
 
 
-def build_variants(sources: dict[str, Source], frames: dict[str, pd.DataFrame], oxides: OxideBuild,
-                   spec: PanelSpec = PanelSpec()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_variants(
+    sources: dict[str, Source], frames: dict[str, pd.DataFrame], oxides: OxideBuild, spec: PanelSpec = PanelSpec()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(long panel of every variant with column `variant`, the variants table)."""
     panels = []
     for row in VARIANTS:
@@ -75,8 +106,9 @@ def load_variants(build_dir) -> dict[str, pd.DataFrame]:
     frame = pd.read_csv(path)
     if "variant" not in frame.columns:
         raise DataError("panel variants", "column 'variant' not found", path)
-    return {name: grp.drop(columns="variant").reset_index(drop=True)
-            for name, grp in frame.groupby("variant", sort=False)}
+    return {
+        name: grp.drop(columns="variant").reset_index(drop=True) for name, grp in frame.groupby("variant", sort=False)
+    }
 
 
 def load_table(build_dir) -> pd.DataFrame:

@@ -1,10 +1,11 @@
 """Figures of the data chapter's choices: the two rare-earth price concepts beside the control minerals."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import LogFormatter
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import LogFormatter
 
 from analysis.core import config
 from analysis.data.panel import MINERAL_LABELS, MINERALS
@@ -19,8 +20,13 @@ def relative_to(panel: pd.DataFrame, year: int, column: str = "LNPRI") -> pd.Dat
     return panel.assign(change=panel[column] - panel["mineral"].map(ref))[["mineral", "year", "change"]]
 
 
-def price_concepts(unit_value: pd.DataFrame, oxide_index: pd.DataFrame, treated: str = config.TREATED,
-                   ref_year: int = config.POLICY_YEAR - 1, policy_year: int = config.POLICY_YEAR) -> plt.Figure:
+def price_concepts(
+    unit_value: pd.DataFrame,
+    oxide_index: pd.DataFrame,
+    treated: str = config.TREATED,
+    ref_year: int = config.POLICY_YEAR - 1,
+    policy_year: int = config.POLICY_YEAR,
+) -> plt.Figure:
     """ln price minus its `ref_year` value: rare earths as USGS unit value and as oxide-price index
     (thick), the control minerals of the unit-value panel (thin grey)."""
     fig, ax = plt.subplots(figsize=(9, 4.6))
@@ -55,12 +61,21 @@ def change_correlation(a: pd.Series, b: pd.Series) -> tuple[float, int]:
     return (float(diff["a"].corr(diff["b"])) if len(diff) > 2 else float("nan")), len(diff)
 
 
-KIND_STYLE = {"USGS": ("o", "full"), "USGS (flat run)": ("o", "none"), "splice": ("^", "full"), "proxy": ("x", "full"),
-              "supplied": ("s", "full")}
+KIND_STYLE = {
+    "USGS": ("o", "full"),
+    "USGS (flat run)": ("o", "none"),
+    "splice": ("^", "full"),
+    "proxy": ("x", "full"),
+    "supplied": ("s", "full"),
+}
 
 
-def oxide_paths(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "PrNd", "Dy2O3", "Tb4O7"),
-                labels: dict[str, str] | None = None, policy_year: int = config.POLICY_YEAR) -> plt.Figure:
+def oxide_paths(
+    series: pd.DataFrame,
+    oxides=("Nd2O3", "CeO2", "La2O3", "PrNd", "Dy2O3", "Tb4O7"),
+    labels: dict[str, str] | None = None,
+    policy_year: int = config.POLICY_YEAR,
+) -> plt.Figure:
     """One small panel per oxide: the nominal price (log scale) by year, the marker saying where the value
     comes from (USGS, USGS inside a flat run, spliced Chinese quote, Pr-Nd proxy); the policy year dashed."""
     if "kind" not in series.columns:  # a user's oxide file: every value as supplied
@@ -72,8 +87,16 @@ def oxide_paths(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "PrNd", 
         for kind, (marker, fill) in KIND_STYLE.items():
             part = sub[sub["kind"] == kind]
             if len(part):
-                ax.plot(part["year"], part["price"], ls="none", marker=marker, fillstyle=fill, ms=4,
-                        color="#1f4e79", label=kind)
+                ax.plot(
+                    part["year"],
+                    part["price"],
+                    ls="none",
+                    marker=marker,
+                    fillstyle=fill,
+                    ms=4,
+                    color="#1f4e79",
+                    label=kind,
+                )
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))  # plain numbers, some minor ticks labelled
         ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
@@ -83,8 +106,11 @@ def oxide_paths(series: pd.DataFrame, oxides=("Nd2O3", "CeO2", "La2O3", "PrNd", 
     for ax in axes[:, 0]:
         ax.set_ylabel("US dollars per kg (log)", fontsize=8)
     present = set(series["kind"])
-    handles = [plt.Line2D([], [], ls="none", marker=m, fillstyle=f, color="#1f4e79", label=k)
-               for k, (m, f) in KIND_STYLE.items() if k in present]
+    handles = [
+        plt.Line2D([], [], ls="none", marker=m, fillstyle=f, color="#1f4e79", label=k)
+        for k, (m, f) in KIND_STYLE.items()
+        if k in present
+    ]
     fig.legend(handles=handles, ncol=4, fontsize=8, loc="lower center", frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

@@ -1,4 +1,5 @@
 """Display frames of the data step's splices, oxide series, Pr-Nd proxy, panel variants and Table 7 readings."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,21 +39,29 @@ def splice_display(splices: pd.DataFrame) -> pd.DataFrame:
 
 def mo_splice_display(overlap: pd.DataFrame) -> pd.DataFrame:
     """The molybdenum splice's overlap (overlap_molybdenum_price.csv) with formatted numbers."""
-    return pd.DataFrame({"year": overlap["year"].astype(int).astype(str),  # \$: not TeX math in Markdown
-                         "IMF LME (US\\$/kg)": overlap["IMF LME ($/kg)"].map("{:.2f}".format),
-                         "USGS DS140 (US\\$/kg)": overlap["USGS DS140 ($/kg)"].map("{:.2f}".format),
-                         "DS140 × ratio (US\\$/kg)": overlap["DS140 x ratio ($/kg)"].map("{:.2f}".format),
-                         "ln(IMF / DS140 × ratio)": overlap["log_gap"].map("{:+.3f}".format)})
+    return pd.DataFrame(
+        {
+            "year": overlap["year"].astype(int).astype(str),  # \$: not TeX math in Markdown
+            "IMF LME (US\\$/kg)": overlap["IMF LME ($/kg)"].map("{:.2f}".format),
+            "USGS DS140 (US\\$/kg)": overlap["USGS DS140 ($/kg)"].map("{:.2f}".format),
+            "DS140 × ratio (US\\$/kg)": overlap["DS140 x ratio ($/kg)"].map("{:.2f}".format),
+            "ln(IMF / DS140 × ratio)": overlap["log_gap"].map("{:+.3f}".format),
+        }
+    )
 
 
 def prnd_display(calibration: pd.DataFrame) -> pd.DataFrame:
     """The Pr-Nd proxy's calibration years (prnd_calibration.csv): prices, proxy and log miss."""
-    return pd.DataFrame({"year": calibration["year"].astype(int).astype(str),
-                         "Pr oxide": calibration["Pr"].map("{:.1f}".format),
-                         "Nd oxide": calibration["Nd"].map("{:.1f}".format),
-                         "Pr-Nd oxide (USGS)": calibration["PrNd"].map("{:.1f}".format),
-                         "proxy": calibration["proxy"].map("{:.1f}".format),
-                         "ln(Pr-Nd / proxy)": calibration["log_gap"].map("{:+.3f}".format)})
+    return pd.DataFrame(
+        {
+            "year": calibration["year"].astype(int).astype(str),
+            "Pr oxide": calibration["Pr"].map("{:.1f}".format),
+            "Nd oxide": calibration["Nd"].map("{:.1f}".format),
+            "Pr-Nd oxide (USGS)": calibration["PrNd"].map("{:.1f}".format),
+            "proxy": calibration["proxy"].map("{:.1f}".format),
+            "ln(Pr-Nd / proxy)": calibration["log_gap"].map("{:+.3f}".format),
+        }
+    )
 
 
 def _did_cell(result: TwfeResult | None) -> str:
@@ -64,12 +73,18 @@ def _did_cell(result: TwfeResult | None) -> str:
     return f"{fmt_number(did['estimate'])} ({fmt_number(did['se'])})"
 
 
-def table7_readings(readings: dict[str, dict[str, TwfeResult]], names: dict[str, str],
-                    reported: pd.DataFrame) -> pd.DataFrame:
+def table7_readings(
+    readings: dict[str, dict[str, TwfeResult]], names: dict[str, str], reported: pd.DataFrame
+) -> pd.DataFrame:
     """DID (SE) of each oxide column under each reading (`readings`: estimates table -> results; `names`:
     estimates table -> row label), with the paper's DID first."""
     paper = reported[(reported["row"] == "DID") & (reported["statistic"] == "coef")].set_index("column")
-    rows = [{"reading": "paper", **{label(c): str(paper["value_text"].get(c, "")).replace("*", "\\*") for c in COLUMNS.values()}}]
+    rows = [
+        {
+            "reading": "paper",
+            **{label(c): str(paper["value_text"].get(c, "")).replace("*", "\\*") for c in COLUMNS.values()},
+        }
+    ]
     for table, results in readings.items():
         rows.append({"reading": names[table], **{label(c): _did_cell(results.get(c)) for c in COLUMNS.values()}})
     return pd.DataFrame(rows)

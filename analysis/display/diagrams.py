@@ -5,6 +5,7 @@ Every function returns one Figure. Data figures read the validated narrative fra
 (analysis.narrative); the diagrams are schematic (no axis scale) and say so.
 Chinese labels use Noto Sans CJK SC as a fallback font behind DejaVu Sans.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from analysis.core import config
-from analysis.display import style
 from analysis.data.facts import (
     INSTRUMENTS,
     SHARE_ITEMS,
@@ -26,6 +26,7 @@ from analysis.data.facts import (
     halfwidth,
     lower_bound,
 )
+from analysis.display import style
 
 style.apply()
 RC = {"font.family": ["DejaVu Sans", "Noto Sans CJK SC"], "axes.unicode_minus": True}
@@ -57,6 +58,7 @@ def cjk(func):
     Only the keys of RC are set and restored: `plt.rc_context` would also restore the backend
     resolved inside it, which makes the inline backend drop the figure.
     """
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         saved = {k: plt.rcParams[k] for k in RC}
@@ -65,6 +67,7 @@ def cjk(func):
             return func(*args, **kwargs)
         finally:
             plt.rcParams.update(saved)
+
     return wrapper
 
 
@@ -112,8 +115,15 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
     groups = legend_groups(ev["instrument"])
     spans = timeline_spans(ev["when"])
     widths = [hi - lo for lo, hi in spans]
-    fig, axes = plt.subplots(1, len(spans), figsize=(6.6, 0.24 * n + 2.6), sharey=True, squeeze=False,
-                             gridspec_kw={"width_ratios": widths}, layout="constrained")
+    fig, axes = plt.subplots(
+        1,
+        len(spans),
+        figsize=(6.6, 0.24 * n + 2.6),
+        sharey=True,
+        squeeze=False,
+        gridspec_kw={"width_ratios": widths},
+        layout="constrained",
+    )
     fig.get_layout_engine().set(wspace=0.0, w_pad=0.02)
     axes = list(axes[0])
     y = list(range(n))[::-1]
@@ -125,12 +135,26 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
             ax.axhline(yi, color="#e4e4e4", lw=0.5, zorder=0)
         if len(wto) > 1 and lo <= wto.max() and wto.min() <= hi:
             ax.axvspan(wto.min(), wto.max(), color=GROUPS["wto_case"][1], alpha=0.18, lw=0)
-            ax.text((wto.min() + wto.max()) / 2, n + 0.9, "WTO dispute", fontsize=7.5, va="bottom", ha="center",
-                    color="#6b4f00")
+            ax.text(
+                (wto.min() + wto.max()) / 2,
+                n + 0.9,
+                "WTO dispute",
+                fontsize=7.5,
+                va="bottom",
+                ha="center",
+                color="#6b4f00",
+            )
         if lo <= policy_year <= hi:
             ax.axvline(policy_year, color="grey", ls="--", lw=1)
-            ax.text(policy_year + 0.15, n + 0.1, f"{policy_year}: policy year of the DID", fontsize=7.5,
-                    va="bottom", ha="left", color="#555555")
+            ax.text(
+                policy_year + 0.15,
+                n + 0.1,
+                f"{policy_year}: policy year of the DID",
+                fontsize=7.5,
+                va="bottom",
+                ha="left",
+                color="#555555",
+            )
         ax.set_xlim(lo, hi)
         step = 1 if hi - lo < 5 else 2
         ax.set_xticks([t for t in range(math.ceil(lo), math.floor(hi) + 1) if t % step == 0])
@@ -144,14 +168,25 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
             _break_marks(ax, "right")
     axes[0].spines["left"].set_visible(True)
     axes[0].set_yticks(y)
-    axes[0].set_yticklabels([f"{r['event_id']} {r['date']} · {halfwidth(r['label_en'])}" for _, r in ev.iterrows()],
-                            fontsize=7.5)
+    axes[0].set_yticklabels(
+        [f"{r['event_id']} {r['date']} · {halfwidth(r['label_en'])}" for _, r in ev.iterrows()], fontsize=7.5
+    )
     axes[0].set_ylim(-0.8, n + 1.8)
     axes[-1].set_xlabel("year (the axis is broken where no event falls)", fontsize=8)
-    handles = [Line2D([], [], ls="", marker="o", ms=6, color=colour, label=textwrap.fill(label, 48))
-               for label, colour in groups.values()]
-    fig.legend(handles=handles, fontsize=7.5, loc="outside lower left", ncol=2, frameon=False,
-               title="instrument (as in the table)", title_fontsize=7.5, alignment="left")
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=6, color=colour, label=textwrap.fill(label, 48))
+        for label, colour in groups.values()
+    ]
+    fig.legend(
+        handles=handles,
+        fontsize=7.5,
+        loc="outside lower left",
+        ncol=2,
+        frameon=False,
+        title="instrument (as in the table)",
+        title_fontsize=7.5,
+        alignment="left",
+    )
     return fig
 
 
@@ -169,8 +204,10 @@ def quota_chart(quotas: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> 
     fig, ax = plt.subplots(figsize=(8, 4))
     colours = {True: C["sky_blue"], False: C["vermillion"]}
     before = q["year"] < policy_year
-    for flag, label in [(True, f"before the mining quota (to {policy_year - 1})"),
-                        (False, f"mining quota in force ({policy_year} on)")]:
+    for flag, label in [
+        (True, f"before the mining quota (to {policy_year - 1})"),
+        (False, f"mining quota in force ({policy_year} on)"),
+    ]:
         part = q[before == flag]
         ax.bar(part["year"], part["quota_t"] / 1000, color=colours[flag], width=0.7, label=label)
     change = q["quota_t"].pct_change() * 100
@@ -179,8 +216,14 @@ def quota_chart(quotas: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> 
         label = f"{row['quota_t'] / 1000:.1f}" + ("" if math.isnan(c) else f"\n{pct_label(c)}")
         ax.text(row["year"], row["quota_t"] / 1000 + 1, label, ha="center", va="bottom", fontsize=8)
     ax.axvline(policy_year - 0.5, color="grey", ls="--", lw=1)
-    ax.text(policy_year - 0.45, ax.get_ylim()[1] * 0.97, f"mining quota from {policy_year}", fontsize=8,
-            color="grey", va="top")
+    ax.text(
+        policy_year - 0.45,
+        ax.get_ylim()[1] * 0.97,
+        f"mining quota from {policy_year}",
+        fontsize=8,
+        color="grey",
+        va="top",
+    )
     ax.set_xticks(q["year"])
     ax.set_xlabel("year")
     ax.set_ylabel("export quota (thousand t)")
@@ -217,13 +260,16 @@ def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
         ax.barh(yi, row["value"], color=colour, hatch="//" if bound else None, edgecolor="white")
         ax.text(row["value"] + 1, yi, ("≥ " if bound else "") + f"{row['value']:g}%", va="center", fontsize=8)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{SHARE_LABELS.get(q, q)}, {yr or 'year n.s.'}" for q, yr in zip(s["quantity"], s["year"])],
-                       fontsize=8)
+    ax.set_yticklabels(
+        [f"{SHARE_LABELS.get(q, q)}, {yr or 'year n.s.'}" for q, yr in zip(s["quantity"], s["year"])], fontsize=8
+    )
     ax.set_xlim(0, 110)
     ax.set_xlabel("percent")
-    handles = [Patch(color=C["vermillion"], label="stated in the paper"),
-               Patch(color=C["blue"], label="stated in the case study"),
-               Patch(facecolor="white", edgecolor="grey", hatch="//", label="lower bound (以上)")]
+    handles = [
+        Patch(color=C["vermillion"], label="stated in the paper"),
+        Patch(color=C["blue"], label="stated in the case study"),
+        Patch(facecolor="white", edgecolor="grey", hatch="//", label="lower bound (以上)"),
+    ]
     ax.legend(handles=handles, fontsize=8, loc="upper right")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -232,17 +278,28 @@ def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
 
 
 def _box(ax, x, y, text, colour="#eef3fb", w=0.22, h=0.12, size=8.5):
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.01", fc=colour, ec="#44546a",
-                                lw=0.9))
+    ax.add_patch(
+        FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.01", fc=colour, ec="#44546a", lw=0.9)
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=size, wrap=True)
 
 
 def _arrow(ax, start, end, text="", colour="#44546a", style="-|>", rad=0.0, size=8):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, color=colour, lw=1.1,
-                                 connectionstyle=f"arc3,rad={rad}"))
+    ax.add_patch(
+        FancyArrowPatch(
+            start, end, arrowstyle=style, mutation_scale=12, color=colour, lw=1.1, connectionstyle=f"arc3,rad={rad}"
+        )
+    )
     if text:
-        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.025, text, ha="center", va="bottom",
-                fontsize=size, color=colour)
+        ax.text(
+            (start[0] + end[0]) / 2,
+            (start[1] + end[1]) / 2 + 0.025,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=size,
+            color=colour,
+        )
 
 
 def _canvas(width=9, height=4.6):
@@ -271,10 +328,23 @@ def mechanism_diagram(hypotheses: pd.DataFrame) -> plt.Figure:
     top = 0.93
     ax.plot([0.09, 0.09, 0.91], [mid + 0.1, top, top], color="#c0504d", lw=1.1)
     _arrow(ax, (0.91, top), (0.91, mid + 0.1), colour="#c0504d")
-    ax.text(0.5, top + 0.015, f"H1: {h.loc['H1', 'mechanism']} raises the price (total effect of "
-            f"{h.loc['H1', 'channel_variable']} on LNPRI)", ha="center", va="bottom", fontsize=8.5, color="#c0504d")
-    ax.text(0.5, 0.02, "Schematic after the paper (its §三); arrows are hypothesised effects, not estimates.",
-            ha="center", fontsize=7.5, color="grey")
+    ax.text(
+        0.5,
+        top + 0.015,
+        f"H1: {h.loc['H1', 'mechanism']} raises the price (total effect of {h.loc['H1', 'channel_variable']} on LNPRI)",
+        ha="center",
+        va="bottom",
+        fontsize=8.5,
+        color="#c0504d",
+    )
+    ax.text(
+        0.5,
+        0.02,
+        "Schematic after the paper (its §三); arrows are hypothesised effects, not estimates.",
+        ha="center",
+        fontsize=7.5,
+        color="grey",
+    )
     return fig
 
 
@@ -288,10 +358,16 @@ def equilibrium(demand: tuple[float, float], supply: tuple[float, float]) -> tup
 
 # Seed 001's two rounds: direction of each curve's shift (−1 left, +1 right), as the seed describes them
 ROUNDS = [
-    ("图3 first round: China restricts exports", {"supply": -1, "demand": +1},
-     "S left (export control), D right (rising demand): P rises"),
-    ("图4 second round: WTO case and diversification", {"supply": +1, "demand": -1},
-     "S right (limits abolished), D left (less demand for Chinese RE): P falls"),
+    (
+        "图3 first round: China restricts exports",
+        {"supply": -1, "demand": +1},
+        "S left (export control), D right (rising demand): P rises",
+    ),
+    (
+        "图4 second round: WTO case and diversification",
+        {"supply": +1, "demand": -1},
+        "S right (limits abolished), D left (less demand for Chinese RE): P falls",
+    ),
 ]
 
 
@@ -335,12 +411,12 @@ def _draw_market(ax, shifts: dict, size: dict = None, demand=(11.0, 1.0), supply
     ax.set_ylim(0, 15)
     q = [0.5, 8.5]
     segments = []
-    for (ia, ib), style, name in [(demand, "-", "D"), (new_demand, "--", "D′")]:
-        ax.plot(q, [ia - ib * x for x in q], style, color="#c0504d")
+    for (ia, ib), line_style, name in [(demand, "-", "D"), (new_demand, "--", "D′")]:
+        ax.plot(q, [ia - ib * x for x in q], line_style, color="#c0504d")
         ax.text(q[1], ia - ib * q[1], f" {name}", color="#c0504d", va="center", fontsize=9)
         segments.append(((q[0], ia - ib * q[0]), (q[1], ia - ib * q[1])))
-    for (ic, idd), style, name in [(supply, "-", "S"), (new_supply, "--", "S′")]:
-        ax.plot(q, [ic + idd * x for x in q], style, color="#44546a")
+    for (ic, idd), line_style, name in [(supply, "-", "S"), (new_supply, "--", "S′")]:
+        ax.plot(q, [ic + idd * x for x in q], line_style, color="#44546a")
         ax.text(q[1], ic + idd * q[1], f" {name}", color="#44546a", va="center", fontsize=9)
         segments.append(((q[0], ic + idd * q[0]), (q[1], ic + idd * q[1])))
     points = [equilibrium(demand, supply), equilibrium(new_demand, new_supply)]
@@ -379,9 +455,11 @@ def supply_demand_shifts(rounds=tuple(ROUNDS)) -> plt.Figure:
 def paradigm_model(categories: pd.DataFrame) -> plt.Figure:
     """Seed 001 图2: trigger conditions → action strategies → adjustment results, from the coding table."""
     fig, ax = _canvas(10, 5.4)
-    columns = [("trigger", 0.14, 0.25, "触发条件\ntrigger conditions", "#fde9d9"),
-               ("action", 0.5, 0.3, "行动策略\naction strategies", "#e2efda"),
-               ("result", 0.86, 0.25, "调整结果\nadjustment results", "#eef3fb")]
+    columns = [
+        ("trigger", 0.14, 0.25, "触发条件\ntrigger conditions", "#fde9d9"),
+        ("action", 0.5, 0.3, "行动策略\naction strategies", "#e2efda"),
+        ("result", 0.86, 0.25, "调整结果\nadjustment results", "#eef3fb"),
+    ]
     mid, step = 0.43, 0.2
     for role, x, width, title, colour in columns:
         mains = list(categories[categories["role"] == role].groupby("main_category_zh", sort=False))
@@ -389,15 +467,34 @@ def paradigm_model(categories: pd.DataFrame) -> plt.Figure:
         first = mid + step * (len(mains) - 1) / 2
         for i, (main, grp) in enumerate(mains):
             subs = "、".join(grp["sub_category_zh"])
-            _box(ax, x, first - i * step, f"{main}\n{grp['main_category_en'].iloc[0]}\n{subs}", colour, w=width,
-                 h=0.15, size=8)
+            _box(
+                ax,
+                x,
+                first - i * step,
+                f"{main}\n{grp['main_category_en'].iloc[0]}\n{subs}",
+                colour,
+                w=width,
+                h=0.15,
+                size=8,
+            )
     _arrow(ax, (0.27, mid), (0.345, mid))
     _arrow(ax, (0.655, mid), (0.73, mid))
-    ax.text(0.5, 0.985, "core category 核心范畴: 稀土战略演化路径 (evolution path of rare-earth strategy)",
-            ha="center", va="top", fontsize=9.5)
-    ax.text(0.5, 0.0, "Main and sub-categories from the case study (its 表2); their roles from its "
-            "§1.4.3 (1)–(3).",
-            ha="center", fontsize=7.5, color="grey")
+    ax.text(
+        0.5,
+        0.985,
+        "core category 核心范畴: 稀土战略演化路径 (evolution path of rare-earth strategy)",
+        ha="center",
+        va="top",
+        fontsize=9.5,
+    )
+    ax.text(
+        0.5,
+        0.0,
+        "Main and sub-categories from the case study (its 表2); their roles from its §1.4.3 (1)–(3).",
+        ha="center",
+        fontsize=7.5,
+        color="grey",
+    )
     return fig
 
 
@@ -418,12 +515,24 @@ def evolution_model(path: dict = EVOLUTION) -> plt.Figure:
     ax.annotate("", xy=(0, cn[0]), xytext=(0, west[0]), arrowprops=dict(arrowstyle="<->", color="grey"))
     ax.text(0.04, (cn[0] + west[0]) / 2, "interest gap\n(c1 − c0)", fontsize=8, color="grey", va="center")
     ax.text(1.04, (cn[1] + west[1]) / 2 + 0.06, "China slightly ahead\n(c0′ − c1′)", fontsize=8, color="grey")
-    ax.text(0.5, 0.96, "t0–t1: before the WTO dispute\nChina adjusts first: 总量控制, 出口配额\n"
-            "(total control, export quotas)",
-            ha="center", va="top", fontsize=8, transform=ax.get_xaxis_transform())
-    ax.text(1.5, 0.96, "t1–t2: WTO dispute\nWest: domestic production, stockpiles, R&D;\n"
-            "alliance, trade rules, overseas resources", ha="center", va="top", fontsize=8,
-            transform=ax.get_xaxis_transform())
+    ax.text(
+        0.5,
+        0.96,
+        "t0–t1: before the WTO dispute\nChina adjusts first: 总量控制, 出口配额\n(total control, export quotas)",
+        ha="center",
+        va="top",
+        fontsize=8,
+        transform=ax.get_xaxis_transform(),
+    )
+    ax.text(
+        1.5,
+        0.96,
+        "t1–t2: WTO dispute\nWest: domestic production, stockpiles, R&D;\nalliance, trade rules, overseas resources",
+        ha="center",
+        va="top",
+        fontsize=8,
+        transform=ax.get_xaxis_transform(),
+    )
     ax.axvline(1, color="#e6ab02", lw=1, ls="--")
     ax.set_xticks(t)
     ax.set_xticklabels(["t0", "t1\n(2012 complaint)", "t2\n(new relative balance)"])

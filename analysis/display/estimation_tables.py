@@ -1,5 +1,6 @@
 """Display frames of estimation results: the event-study path, the placebo tests, the normalisation
 ranges of year-level controls, Table 7."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,25 +20,41 @@ def path_table(fit: EventStudy, policy_year: int = POLICY_YEAR) -> pd.DataFrame:
     rows = []
     for _, r in fit.path.iterrows():
         lo, hi = r["k_low"], r["k_high"]
-        year = (f"≤ {policy_year + hi}" if lo <= -INF else f"≥ {policy_year + lo}" if hi >= INF
-                else str(policy_year + lo))
+        year = (
+            f"≤ {policy_year + hi}" if lo <= -INF else f"≥ {policy_year + lo}" if hi >= INF else str(policy_year + lo)
+        )
         ref = r["term"] == "reference"
-        rows.append({"k": r["label"].replace(" (ref.)", ""), "year": year, "estimate": fmt_number(r["estimate"]),
-                     "SE": "reference" if ref else fmt_number(r["se"]), "p": "" if ref else fmt_number(r["p"]),
-                     f"{fit.level:.0%} low": fmt_number(r["lo"]), f"{fit.level:.0%} high": fmt_number(r["hi"])})
+        rows.append(
+            {
+                "k": r["label"].replace(" (ref.)", ""),
+                "year": year,
+                "estimate": fmt_number(r["estimate"]),
+                "SE": "reference" if ref else fmt_number(r["se"]),
+                "p": "" if ref else fmt_number(r["p"]),
+                f"{fit.level:.0%} low": fmt_number(r["lo"]),
+                f"{fit.level:.0%} high": fmt_number(r["hi"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def unit_placebo_table(frame: pd.DataFrame, labels: dict[str, str] | None = None,
-                       unit: str = "mineral") -> pd.DataFrame:
+def unit_placebo_table(
+    frame: pd.DataFrame, labels: dict[str, str] | None = None, unit: str = "mineral"
+) -> pd.DataFrame:
     """Display frame of `unit_placebo`: numbers formatted, a unidentified unit shows its note."""
     rows = []
     for _, r in frame.iterrows():
         ok = np.isfinite(r["estimate"])
-        rows.append({unit: (labels or {}).get(r[unit], r[unit]),
-                     "estimate": fmt_number(r["estimate"]) if ok else r["note"],
-                     "SE": fmt_number(r["se"]), "p": fmt_number(r["p"]),
-                     "rank": str(int(r["rank"])) if ok else "", "permutation p": fmt_number(r["permutation p"])})
+        rows.append(
+            {
+                unit: (labels or {}).get(r[unit], r[unit]),
+                "estimate": fmt_number(r["estimate"]) if ok else r["note"],
+                "SE": fmt_number(r["se"]),
+                "p": fmt_number(r["p"]),
+                "rank": str(int(r["rank"])) if ok else "",
+                "permutation p": fmt_number(r["permutation p"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -58,16 +75,20 @@ def placebo_comparison(result: Placebo) -> pd.DataFrame:
     def reported(row: str, fmt: str) -> str:
         return format(paper.reported_value("text", row, "value"), fmt)
 
-    rows = [("draws", f"{s['draws']:,}", reported("placebo_repetitions", ".0f")),
-            ("fake-treated rows drawn per draw", f"{result.n_fake}", reported("placebo_fake_treated_samples", ".0f")),
-            ("true DID (the paper's Table 3, column (2))", f"{result.true_estimate:.3f}",
-             reported("placebo_true_coef", ".3f")),
-            ("mean (sd) of placebo coefficients", f"{s['mean']:.3f} ({s['sd']:.3f})",
-             "mostly near 0, bell-shaped (text)"),
-            ("range of placebo coefficients", f"{s['min']:.3f} to {s['max']:.3f}", "all below the true value (text)"),
-            ("share of draws with own p < 0.10", f"{s['share_p_below_0.10']:.3f}", "not reported"),
-            ("share with placebo ≥ true", f"{s['share_above_true']:.3f}", "0 (text)"),
-            ("randomization p: share with abs(placebo) ≥ abs(true)", f"p {placebo_p_text(result)}", "not reported")]
+    rows = [
+        ("draws", f"{s['draws']:,}", reported("placebo_repetitions", ".0f")),
+        ("fake-treated rows drawn per draw", f"{result.n_fake}", reported("placebo_fake_treated_samples", ".0f")),
+        (
+            "true DID (the paper's Table 3, column (2))",
+            f"{result.true_estimate:.3f}",
+            reported("placebo_true_coef", ".3f"),
+        ),
+        ("mean (sd) of placebo coefficients", f"{s['mean']:.3f} ({s['sd']:.3f})", "mostly near 0, bell-shaped (text)"),
+        ("range of placebo coefficients", f"{s['min']:.3f} to {s['max']:.3f}", "all below the true value (text)"),
+        ("share of draws with own p < 0.10", f"{s['share_p_below_0.10']:.3f}", "not reported"),
+        ("share with placebo ≥ true", f"{s['share_above_true']:.3f}", "0 (text)"),
+        ("randomization p: share with abs(placebo) ≥ abs(true)", f"p {placebo_p_text(result)}", "not reported"),
+    ]
     return pd.DataFrame(rows, columns=["statistic", "ours", "paper"])
 
 
@@ -75,12 +96,15 @@ def normalisation_table(ranges: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Display frame of `specs.normalisation_ranges` for several of the paper's tables, keyed by the
     table's name ("Table 3 (表3)"): one row per year-level control, the paper's table first."""
     frame = pd.concat([r.assign(**{"the paper's table": name}) for name, r in ranges.items()])
-    return frame[["the paper's table", "column", "variable", "lowest", "highest", "DID, every version",
-                  "paper prints"]]
+    return frame[["the paper's table", "column", "variable", "lowest", "highest", "DID, every version", "paper prints"]]
 
 
-def table7_display(results: dict[str, TwfeResult], reported: pd.DataFrame, columns: list[str],
-                   terms: tuple[str, ...] = ("DID", "period", "treat", "Constant")) -> pd.DataFrame:
+def table7_display(
+    results: dict[str, TwfeResult],
+    reported: pd.DataFrame,
+    columns: list[str],
+    terms: tuple[str, ...] = ("DID", "period", "treat", "Constant"),
+) -> pd.DataFrame:
     """Display frame of some of Table 7's `columns`, oxide formulas with subscripts (`label`).
 
     When at least one of our columns has an identified DID: the paper's values beside ours

@@ -1,4 +1,5 @@
 """Display frames of the design-based tests and of the size-and-power table (chapter 06a)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,12 +9,18 @@ from analysis.display.regtable import fmt_number
 from analysis.estimation.inference.suite import LABELS
 
 SHORT = {
-    "cr1": "cluster-robust t(G−1)", "paper_placebo": "the paper's placebo as a test",
-    "ri_unit": "RI over units", "ri_unit_t": "studentized RI over units",
-    "ri_time_all": "RI over policy years", "ri_time_pre": "placebo in time (pre-period)",
-    "conley_taber": "Conley–Taber", "ferman_pinto": "Ferman–Pinto",
-    "wcr_rademacher": "WCR-Rademacher", "wcr_webb": "WCR-Webb",
-    "wcu_rademacher": "WCU-Rademacher", "wcu_webb": "WCU-Webb",
+    "cr1": "cluster-robust t(G−1)",
+    "paper_placebo": "the paper's placebo as a test",
+    "ri_unit": "RI over units",
+    "ri_unit_t": "studentized RI over units",
+    "ri_time_all": "RI over policy years",
+    "ri_time_pre": "placebo in time (pre-period)",
+    "conley_taber": "Conley–Taber",
+    "ferman_pinto": "Ferman–Pinto",
+    "wcr_rademacher": "WCR-Rademacher",
+    "wcr_webb": "WCR-Webb",
+    "wcu_rademacher": "WCU-Rademacher",
+    "wcu_webb": "WCU-Webb",
 }
 
 
@@ -24,14 +31,18 @@ def fmt_p(p: float) -> str:
 
 def tests_table(results: pd.DataFrame) -> pd.DataFrame:
     """One row per test of `suite.run`: test, reference set size, p, smallest attainable p, 95% set."""
-    return pd.DataFrame({
-        "test": results["test"].map(SHORT),
-        "compared with": [f"{int(n):,}" if np.isfinite(n) and n > 1 else "t(G−1)" if t == "cr1" else "—"
-                          for n, t in zip(results["n_reference"].astype(float), results["test"])],
-        "p": results["p"].map(fmt_p),
-        "smallest attainable p": results["floor"].map(fmt_p),
-        "95% confidence set": results["ci_text"],
-    })
+    return pd.DataFrame(
+        {
+            "test": results["test"].map(SHORT),
+            "compared with": [
+                f"{int(n):,}" if np.isfinite(n) and n > 1 else "t(G−1)" if t == "cr1" else "—"
+                for n, t in zip(results["n_reference"].astype(float), results["test"])
+            ],
+            "p": results["p"].map(fmt_p),
+            "smallest attainable p": results["floor"].map(fmt_p),
+            "95% confidence set": results["ci_text"],
+        }
+    )
 
 
 def size_table(size: pd.DataFrame, tolerance: float, alpha: float) -> pd.DataFrame:

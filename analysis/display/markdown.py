@@ -1,4 +1,5 @@
 """Helpers the chapter notebooks use to show tables as Markdown (rendered in HTML and PDF alike)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,8 +8,9 @@ from IPython.display import Markdown
 ZWSP = "\u200b"  # zero-width space: a line-break opportunity that prints nothing
 
 
-def md(frame: pd.DataFrame, index: bool = False, floatfmt: str = ".3f", numparse: bool = True,
-       right: tuple[str, ...] = ()) -> Markdown:
+def md(
+    frame: pd.DataFrame, index: bool = False, floatfmt: str = ".3f", numparse: bool = True, right: tuple[str, ...] = ()
+) -> Markdown:
     """A pipe table, as a Markdown display object (Quarto and the fallback renderer read text/markdown).
 
     `numparse=False` keeps preformatted strings ("+0.016", "120") as they are instead of letting

@@ -10,9 +10,10 @@ Two public functions are shared by every estimation chapter:
   `agreement_table` and `agreement_sentence` summarise it for the reader.
 
 Formatting: our numbers with 3 decimals (3 significant digits when |x| < 0.01); the paper's as
-printed (`value_text` of `data/paper/reported_values.csv`, normalised to ASCII minus and e-notation). A term our design cannot
-identify shows its `note` ("not identified (collinear with year FE)"), never a number.
+printed (`value_text` of `data/paper/reported_values.csv`, normalised to ASCII minus and e-notation).
+A term our design cannot identify shows its `note` ("not identified (collinear with year FE)"), never a number.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ from analysis.estimation.twfe import TwfeResult, stars
 FE_ROWS = {"individual_fe": "mineral FE", "time_fe": "year FE"}
 LABEL = ""  # name of the row-label column of the display frame
 # one-line table note of the estimation chapters; the full statement (twfe.VARIANCE_NOTE) is in the baseline chapter
-SE_NOTE = ("Standard errors in parentheses, clustered by mineral (CR1); stars \\* p < 0.10, \\*\\* p < 0.05, "
-           "\\*\\*\\* p < 0.01 from t(G − 1); the estimator and its caveats: @sec-baseline-inference.")
+SE_NOTE = (
+    "Standard errors in parentheses, clustered by mineral (CR1); stars \\* p < 0.10, \\*\\* p < 0.05, "
+    "\\*\\*\\* p < 0.01 from t(G − 1); the estimator and its caveats: @sec-baseline-inference."
+)
 
 
 def fmt_number(x: float) -> str:
@@ -127,8 +130,14 @@ def _row_labels(terms: list[str], fe_rows: bool) -> list[str]:
     return labels + ["N", "R²"] + (list(FE_ROWS.values()) if fe_rows else [])
 
 
-def regression_table(results: dict[str, TwfeResult], terms: list[str], *, reported: pd.DataFrame | None = None,
-                     table: str | None = None, fe_rows: bool = True) -> pd.DataFrame:
+def regression_table(
+    results: dict[str, TwfeResult],
+    terms: list[str],
+    *,
+    reported: pd.DataFrame | None = None,
+    table: str | None = None,
+    fe_rows: bool = True,
+) -> pd.DataFrame:
     """A paper-style display frame of regressions `results` (column label -> result).
 
     Rows: for each of `terms` a coefficient row (estimate + stars from the result's p-value) and a
@@ -195,20 +204,41 @@ def comparison_frame(ours_tidy: pd.DataFrame, reported: pd.DataFrame, terms: lis
             p_stars = lookup.get((term, "stars"), np.nan)
             both = np.isfinite(p_coef) and np.isfinite(o_coef)
             sig_ours = np.isfinite(o_p) and o_p < 0.05
-            rows.append({
-                "column": column, "term": term, "paper coef": p_coef,
-                "paper se": lookup.get((term, "se"), np.nan),
-                "paper stars": "*" * int(p_stars) if np.isfinite(p_stars) else "",
-                "our coef": o_coef, "our se": o_se, "our stars": stars(o_p),
-                "difference": o_coef - p_coef if both else np.nan,
-                "same sign": ("yes" if np.sign(o_coef) == np.sign(p_coef) else "no") if both else "n/a",
-                "both significant at 5%": (("yes" if (np.isfinite(p_stars) and p_stars >= 2 and sig_ours) else "no")
-                                           if both else "n/a"),
-                "our note": "not in our specification" if mine is None else "" if identified else str(mine["note"]),
-            })
-    return pd.DataFrame(rows, columns=["column", "term", "paper coef", "paper se", "paper stars", "our coef",
-                                       "our se", "our stars", "difference", "same sign",
-                                       "both significant at 5%", "our note"])
+            rows.append(
+                {
+                    "column": column,
+                    "term": term,
+                    "paper coef": p_coef,
+                    "paper se": lookup.get((term, "se"), np.nan),
+                    "paper stars": "*" * int(p_stars) if np.isfinite(p_stars) else "",
+                    "our coef": o_coef,
+                    "our se": o_se,
+                    "our stars": stars(o_p),
+                    "difference": o_coef - p_coef if both else np.nan,
+                    "same sign": ("yes" if np.sign(o_coef) == np.sign(p_coef) else "no") if both else "n/a",
+                    "both significant at 5%": (
+                        ("yes" if (np.isfinite(p_stars) and p_stars >= 2 and sig_ours) else "no") if both else "n/a"
+                    ),
+                    "our note": "not in our specification" if mine is None else "" if identified else str(mine["note"]),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "column",
+            "term",
+            "paper coef",
+            "paper se",
+            "paper stars",
+            "our coef",
+            "our se",
+            "our stars",
+            "difference",
+            "same sign",
+            "both significant at 5%",
+            "our note",
+        ],
+    )
 
 
 def _cells(frame: pd.DataFrame) -> str:
@@ -253,9 +283,11 @@ def agreement_sentence(comparison: pd.DataFrame) -> str:
     printed = comparison[comparison["paper coef"].notna()]
     same = int((both["same sign"] == "yes").sum())
     agree = int(((both["same sign"] == "yes") & (where == SIGNIFICANCE[0])).sum())
-    text = (f"Of the paper's {len(printed)} coefficient{'' if len(printed) == 1 else 's'} in this comparison, "
-            f"{len(both)} can be set beside one of ours: {same} of them with the same sign, and {agree} "
-            f"{'is' if agree == 1 else 'are'} significant at 5% in both with the same sign.")
+    text = (
+        f"Of the paper's {len(printed)} coefficient{'' if len(printed) == 1 else 's'} in this comparison, "
+        f"{len(both)} can be set beside one of ours: {same} of them with the same sign, and {agree} "
+        f"{'is' if agree == 1 else 'are'} significant at 5% in both with the same sign."
+    )
     gone = comparison[(comparison["same sign"] == "n/a") & comparison["paper coef"].notna()]
     if len(gone):
         reasons = gone.groupby(gone["our note"].replace("", "no number"), sort=False)
@@ -275,9 +307,18 @@ def paper_inference_check(reported: pd.DataFrame, df: int) -> pd.DataFrame:
             if stat != "coef" or not np.isfinite(se) or se <= 0:
                 continue
             t = coef / se
-            rows.append({"column": column, "term": term, "coef": coef, "se": se, "t": t,
-                         "printed": "*" * int(lookup.get((term, "stars"), 0)),
-                         f"t({df})": stars(2 * st.t.sf(abs(t), df)), "normal": stars(2 * st.norm.sf(abs(t)))})
+            rows.append(
+                {
+                    "column": column,
+                    "term": term,
+                    "coef": coef,
+                    "se": se,
+                    "t": t,
+                    "printed": "*" * int(lookup.get((term, "stars"), 0)),
+                    f"t({df})": stars(2 * st.t.sf(abs(t), df)),
+                    "normal": stars(2 * st.norm.sf(abs(t))),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -285,6 +326,8 @@ def inference_counts(check: pd.DataFrame, df: int) -> dict[str, int]:
     """Counts from `paper_inference_check(..., df)`: starred cells, how many would carry fewer stars
     under t(df), and how many carry exactly the stars of the normal distribution."""
     starred = check[check["printed"] != ""]
-    return {"starred": len(starred),
-            "fewer_under_t": int((starred[f"t({df})"].str.len() < starred["printed"].str.len()).sum()),
-            "match_normal": int((starred["normal"] == starred["printed"]).sum())}
+    return {
+        "starred": len(starred),
+        "fewer_under_t": int((starred[f"t({df})"].str.len() < starred["printed"].str.len()).sum()),
+        "match_normal": int((starred["normal"] == starred["printed"]).sum()),
+    }

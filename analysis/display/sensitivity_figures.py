@@ -1,5 +1,6 @@
 """Figures of the sensitivity chapter: the specification curve and the pre-trend bounds by M̄.
 Each function returns one matplotlib Figure with labelled axes."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -18,20 +19,48 @@ def spec_curve_plot(curve: pd.DataFrame, alpha: float = 0.05, ylabel: str = "DID
     data = curve.dropna(subset=["estimate"]).reset_index(drop=True)
     x = np.arange(len(data))
     choices = [(dim, value) for dim in DIMENSIONS if data[dim].nunique() > 1 for value in dict.fromkeys(data[dim])]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 4.2 + 0.18 * len(choices)), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, max(1.2, 0.25 * len(choices))]})
+    fig, (top, bottom) = plt.subplots(
+        2,
+        1,
+        figsize=(9, 4.2 + 0.18 * len(choices)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, max(1.2, 0.25 * len(choices))]},
+    )
     top.axhline(0, color="black", lw=0.8)
     crit = stats.t.ppf(0.975, data["clusters"] - 1)
-    top.vlines(x, data["estimate"] - crit * data["se"], data["estimate"] + crit * data["se"], color=PAPER_PRINTED,
-               lw=0.6, alpha=0.6, label="95% CR1 interval, t(G − 1) (does not hold its size)")
+    top.vlines(
+        x,
+        data["estimate"] - crit * data["se"],
+        data["estimate"] + crit * data["se"],
+        color=PAPER_PRINTED,
+        lw=0.6,
+        alpha=0.6,
+        label="95% CR1 interval, t(G − 1) (does not hold its size)",
+    )
     valid = data["ri_p"] <= alpha
-    top.scatter(x[~valid], data.loc[~valid, "estimate"], s=18, facecolors="white", edgecolors=OURS, lw=1,
-                label=f"valid randomization p > {alpha:g}", zorder=3)
-    top.scatter(x[valid], data.loc[valid, "estimate"], s=18, color=OURS, label=f"valid randomization p ≤ {alpha:g}",
-                zorder=3)
+    top.scatter(
+        x[~valid],
+        data.loc[~valid, "estimate"],
+        s=18,
+        facecolors="white",
+        edgecolors=OURS,
+        lw=1,
+        label=f"valid randomization p > {alpha:g}",
+        zorder=3,
+    )
+    top.scatter(
+        x[valid], data.loc[valid, "estimate"], s=18, color=OURS, label=f"valid randomization p ≤ {alpha:g}", zorder=3
+    )
     base = data.index[data["baseline"]]
-    top.scatter(x[base], data.loc[base, "estimate"], s=60, marker="D", color=PAPER_SPEC, zorder=4,
-                label="baseline specification (Table 3 column (2))")
+    top.scatter(
+        x[base],
+        data.loc[base, "estimate"],
+        s=60,
+        marker="D",
+        color=PAPER_SPEC,
+        zorder=4,
+        label="baseline specification (Table 3 column (2))",
+    )
     top.set_ylabel(ylabel)
     top.legend(fontsize=7, loc="upper left", frameon=False)
     for i, (dim, value) in enumerate(choices):
@@ -48,10 +77,18 @@ def bounds_plot(frame: pd.DataFrame, breakdown: float | None = None) -> plt.Figu
     """Identified set (thick) and confidence interval (thin) of the average post-policy effect for each M̄."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.axhline(0, color="black", lw=0.8)
-    ax.vlines(frame["mbar"], frame["ci_lower"], frame["ci_upper"], color=PAPER_PRINTED, lw=1.2,
-              label="95% confidence interval")
+    ax.vlines(
+        frame["mbar"],
+        frame["ci_lower"],
+        frame["ci_upper"],
+        color=PAPER_PRINTED,
+        lw=1.2,
+        label="95% confidence interval",
+    )
     ax.vlines(frame["mbar"], frame["lower"], frame["upper"], color=OURS, lw=5, label="identified set")
-    ax.scatter(frame["mbar"], frame["theta"], color=PAPER_SPEC, zorder=3, s=18, label="estimate (M̄ = 0: parallel trends)")
+    ax.scatter(
+        frame["mbar"], frame["theta"], color=PAPER_SPEC, zorder=3, s=18, label="estimate (M̄ = 0: parallel trends)"
+    )
     if breakdown is not None and np.isfinite(breakdown) and breakdown > 0:
         ax.axvline(breakdown, color=PAPER_SPEC, ls=":", lw=1)
     ax.set_xlabel("M̄: post-policy trend violation allowed, relative to the largest pre-policy one")

@@ -5,6 +5,7 @@ Each estimation chapter saves its rows with `save(tidy(results, table), build_di
 `load`; after the chapters run, the pipeline gathers them into `<build>/estimates.csv` (one file for
 reviewers and the tests).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,21 @@ import pandas as pd
 
 from analysis.core.errors import ReplicationError
 
-COLUMNS = ["table", "column", "outcome", "term", "estimate", "se", "p", "n", "r2", "df", "clusters",
-           "identified", "note"]
+COLUMNS = [
+    "table",
+    "column",
+    "outcome",
+    "term",
+    "estimate",
+    "se",
+    "p",
+    "n",
+    "r2",
+    "df",
+    "clusters",
+    "identified",
+    "note",
+]
 
 
 def tidy(results: dict, table: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ paper names them (a binned end point takes the name of its inner edge: `pre_5` =
 
 Confidence bands use the cluster-robust SE of `fit_twfe` and the t(G − 1) critical value.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ from analysis.estimation.twfe import TwfeResult, critical_value, fit_twfe
 
 POLICY_YEAR = config.POLICY_YEAR
 PAPER_TERMS = {"pre_3": -3, "pre_2": -2, "current": 0, "post_1": 1, "post_2": 2, "post_3": 3}
-INF = 10 ** 6
+INF = 10**6
 
 
 def term_name(k: int) -> str:
@@ -48,8 +49,14 @@ def relative_year(term: str) -> int | None:
     return int(hit.group(2)) * (-1 if hit.group(1) == "pre" else 1)
 
 
-def event_dummies(panel: pd.DataFrame, bins: dict[str, tuple[int, int]], *, policy_year: int = POLICY_YEAR,
-                  treat: str = "treat", time: str = "year") -> pd.DataFrame:
+def event_dummies(
+    panel: pd.DataFrame,
+    bins: dict[str, tuple[int, int]],
+    *,
+    policy_year: int = POLICY_YEAR,
+    treat: str = "treat",
+    time: str = "year",
+) -> pd.DataFrame:
     """The panel with one column per entry of `bins` (name -> (k_low, k_high), inclusive):
     treat × 1[k_low ≤ year − policy_year ≤ k_high]."""
     k = panel[time] - policy_year
@@ -74,15 +81,23 @@ def full_bins(lower: int, upper: int, reference: int = -1) -> dict[str, tuple[in
     return bins
 
 
-def treated_counts(panel: pd.DataFrame, outcome: str, *, policy_year: int = POLICY_YEAR,
-                   treat: str = "treat", time: str = "year") -> pd.Series:
+def treated_counts(
+    panel: pd.DataFrame, outcome: str, *, policy_year: int = POLICY_YEAR, treat: str = "treat", time: str = "year"
+) -> pd.Series:
     """Number of treated observations with an observed outcome, by relative year k."""
     sub = panel[(panel[treat] == 1) & panel[outcome].notna()]
     return (sub[time] - policy_year).value_counts().sort_index()
 
 
-def choose_bins(panel: pd.DataFrame, outcome: str, *, min_obs: int = 3, policy_year: int = POLICY_YEAR,
-                treat: str = "treat", time: str = "year") -> tuple[int, int]:
+def choose_bins(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    min_obs: int = 3,
+    policy_year: int = POLICY_YEAR,
+    treat: str = "treat",
+    time: str = "year",
+) -> tuple[int, int]:
     """End points (lower, upper) such that each end bin holds at least `min_obs` treated
     observations with an observed outcome, and all other relative years stay separate.
 
@@ -121,9 +136,17 @@ def _label(lo: int, hi: int) -> str:
     return str(lo)
 
 
-def fit_bins(panel: pd.DataFrame, outcome: str, bins: dict[str, tuple[int, int]], *, controls: tuple[str, ...] = (),
-             reference: int | None = -1, policy_year: int = POLICY_YEAR, cluster: str = "mineral",
-             level: float = 0.95) -> EventStudy:
+def fit_bins(
+    panel: pd.DataFrame,
+    outcome: str,
+    bins: dict[str, tuple[int, int]],
+    *,
+    controls: tuple[str, ...] = (),
+    reference: int | None = -1,
+    policy_year: int = POLICY_YEAR,
+    cluster: str = "mineral",
+    level: float = 0.95,
+) -> EventStudy:
     """Fit y on the event-time dummies `bins` (+ controls) with unit and year effects, clustered.
 
     The path has one row per bin (and, if `reference` is given, a row for it with estimate 0 and no
@@ -137,13 +160,35 @@ def fit_bins(panel: pd.DataFrame, outcome: str, bins: dict[str, tuple[int, int]]
     for name, (lo, hi) in bins.items():
         row = result.term(name)
         n_t = int(counts[(counts.index >= lo) & (counts.index <= hi)].sum())
-        rows.append({"term": name, "k_low": lo, "k_high": hi, "k": hi if lo <= -INF else lo,
-                     "label": _label(lo, hi), "estimate": row["estimate"], "se": row["se"], "p": row["p"],
-                     "n_treated": n_t, "identified": bool(row["identified"])})
+        rows.append(
+            {
+                "term": name,
+                "k_low": lo,
+                "k_high": hi,
+                "k": hi if lo <= -INF else lo,
+                "label": _label(lo, hi),
+                "estimate": row["estimate"],
+                "se": row["se"],
+                "p": row["p"],
+                "n_treated": n_t,
+                "identified": bool(row["identified"]),
+            }
+        )
     if reference is not None:
-        rows.append({"term": "reference", "k_low": reference, "k_high": reference, "k": reference,
-                     "label": f"{reference} (ref.)", "estimate": 0.0, "se": np.nan, "p": np.nan,
-                     "n_treated": int(counts.get(reference, 0)), "identified": True})
+        rows.append(
+            {
+                "term": "reference",
+                "k_low": reference,
+                "k_high": reference,
+                "k": reference,
+                "label": f"{reference} (ref.)",
+                "estimate": 0.0,
+                "se": np.nan,
+                "p": np.nan,
+                "n_treated": int(counts.get(reference, 0)),
+                "identified": True,
+            }
+        )
     path = pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
     path["lo"] = path["estimate"] - crit * path["se"]
     path["hi"] = path["estimate"] + crit * path["se"]
@@ -151,19 +196,41 @@ def fit_bins(panel: pd.DataFrame, outcome: str, bins: dict[str, tuple[int, int]]
     return EventStudy(result=result, path=path, reference=reference, critical=crit, level=level)
 
 
-def fit_paper_event_study(panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple[str, ...] = (),
-                          policy_year: int = POLICY_YEAR, level: float = 0.95) -> EventStudy:
+def fit_paper_event_study(
+    panel: pd.DataFrame,
+    outcome: str = "LNPRI",
+    *,
+    controls: tuple[str, ...] = (),
+    policy_year: int = POLICY_YEAR,
+    level: float = 0.95,
+) -> EventStudy:
     """The paper's Table 4: pre_3, pre_2, current, post_1..post_3 only (no single reference year)."""
-    return fit_bins(panel, outcome, paper_bins(), controls=controls, reference=None, policy_year=policy_year,
-                    level=level)
+    return fit_bins(
+        panel, outcome, paper_bins(), controls=controls, reference=None, policy_year=policy_year, level=level
+    )
 
 
-def fit_event_study(panel: pd.DataFrame, outcome: str = "LNPRI", *, lower: int, upper: int, reference: int = -1,
-                    controls: tuple[str, ...] = (), policy_year: int = POLICY_YEAR,
-                    level: float = 0.95) -> EventStudy:
+def fit_event_study(
+    panel: pd.DataFrame,
+    outcome: str = "LNPRI",
+    *,
+    lower: int,
+    upper: int,
+    reference: int = -1,
+    controls: tuple[str, ...] = (),
+    policy_year: int = POLICY_YEAR,
+    level: float = 0.95,
+) -> EventStudy:
     """Full event study: every relative year from lower to upper (ends binned), `reference` omitted."""
-    return fit_bins(panel, outcome, full_bins(lower, upper, reference), controls=controls, reference=reference,
-                    policy_year=policy_year, level=level)
+    return fit_bins(
+        panel,
+        outcome,
+        full_bins(lower, upper, reference),
+        controls=controls,
+        reference=reference,
+        policy_year=policy_year,
+        level=level,
+    )
 
 
 def pooled_reference_years(panel: pd.DataFrame, outcome: str | None, *, policy_year: int = POLICY_YEAR) -> list[int]:
@@ -177,8 +244,9 @@ def pooled_reference_years(panel: pd.DataFrame, outcome: str | None, *, policy_y
     return [int(policy_year + j) for j in k if j not in PAPER_TERMS.values()]
 
 
-def reference_decomposition(panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple[str, ...] = (),
-                            policy_year: int = POLICY_YEAR) -> pd.DataFrame:
+def reference_decomposition(
+    panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple[str, ...] = (), policy_year: int = POLICY_YEAR
+) -> pd.DataFrame:
     """What the paper's truncated coefficients are measured against.
 
     Fits a saturated event study (every observed relative year its own dummy, reference k = −1) and
@@ -189,8 +257,9 @@ def reference_decomposition(panel: pd.DataFrame, outcome: str = "LNPRI", *, cont
     cells they differ slightly.
     """
     ks = treated_counts(panel, outcome, policy_year=policy_year).index
-    saturated = fit_event_study(panel, outcome, lower=int(ks.min()), upper=int(ks.max()), controls=controls,
-                                policy_year=policy_year).path.set_index("k")["estimate"]
+    saturated = fit_event_study(
+        panel, outcome, lower=int(ks.min()), upper=int(ks.max()), controls=controls, policy_year=policy_year
+    ).path.set_index("k")["estimate"]
     paper = fit_paper_event_study(panel, outcome, controls=controls, policy_year=policy_year).path
     pooled = [y - policy_year for y in pooled_reference_years(panel, outcome, policy_year=policy_year)]
     shift = float(saturated[saturated.index.isin(pooled)].mean())
@@ -200,5 +269,3 @@ def reference_decomposition(panel: pd.DataFrame, outcome: str = "LNPRI", *, cont
     out["saturated - pooled mean"] = out["saturated (vs k = -1)"] - shift
     out["paper specification"] = paper["estimate"].to_numpy()
     return out
-
-

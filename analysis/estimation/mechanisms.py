@@ -10,6 +10,7 @@ software returns rounding noise (~1e-15) with a meaningless t statistic. `fit_tw
 (`twfe.absorbed_outcome`) and reports those columns as not identified; `absorbed_fits` keeps the raw
 numbers to show it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,8 +32,10 @@ def variation(panel: pd.DataFrame, column: str, unit: str = "mineral", time: str
     x = rows[column].astype(float)
     if x.max() - x.min() <= tol * max(1.0, abs(x).max()):
         return "none"
+
     def spread(by):
         return (x.groupby(rows[by]).max() - x.groupby(rows[by]).min()).max()
+
     scale = tol * max(1.0, abs(x).max())
     if spread(time) <= scale:
         return "year"
@@ -65,9 +68,18 @@ def absorbed_fits(panel: pd.DataFrame, year_fe_sd_tol: float = 1e-9) -> pd.DataF
         sample = panel.loc[res.sample]
         resid = sample[outcome] - sample.groupby("year")[outcome].transform("mean")
         did = res.term("DID")
-        rows.append({"column": col, "outcome": outcome, "varies by": variation(sample, outcome),
-                     "raw DID estimate": did["estimate"], "raw SE": did["se"], "raw p": did["p"],
-                     "R²": res.r2, "s.d. after year means": float(resid.std(ddof=0))})
+        rows.append(
+            {
+                "column": col,
+                "outcome": outcome,
+                "varies by": variation(sample, outcome),
+                "raw DID estimate": did["estimate"],
+                "raw SE": did["se"],
+                "raw p": did["p"],
+                "R²": res.r2,
+                "s.d. after year means": float(resid.std(ddof=0)),
+            }
+        )
     return pd.DataFrame(rows)
 
 

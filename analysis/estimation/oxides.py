@@ -12,6 +12,7 @@ Two sources of oxide prices, one schema (`SCHEMA`: oxide, year, price, unit[, so
   oxide's own fixed effect — Table 7 is not estimable from public data;
 * a user-supplied CSV (`load_oxides`), validated with errors naming the file and the column.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,6 +39,7 @@ TERMS = ["DID", "period", "treat", "CR4", "LNGDP", "EPU", "Constant"]  # display
 
 # ------------------------------------------------------------------ estimation
 
+
 def implied_deflator(panel: pd.DataFrame, tol: float = 1e-9) -> pd.Series | None:
     """The deflator behind LNPRI, by year: price_nominal / exp(LNPRI) (1 if the panel is undeflated).
 
@@ -53,13 +55,21 @@ def implied_deflator(panel: pd.DataFrame, tol: float = 1e-9) -> pd.Series | None
     d = rows["price_nominal"] / np.exp(rows["LNPRI"])
     spread = d.groupby(rows["year"]).agg(lambda v: v.max() / v.min() - 1)
     if (spread > tol).any():
-        raise DataError("panel", "columns 'LNPRI', 'price_nominal': price_nominal / exp(LNPRI) implies different "
-                                 f"deflators across minerals in year(s) {list(spread[spread > tol].index)[:5]}")
+        raise DataError(
+            "panel",
+            "columns 'LNPRI', 'price_nominal': price_nominal / exp(LNPRI) implies different "
+            f"deflators across minerals in year(s) {list(spread[spread > tol].index)[:5]}",
+        )
     return d.groupby(rows["year"]).mean()
 
 
-def oxide_sample(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator: pd.Series | None = None,
-                 spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+def oxide_sample(
+    panel: pd.DataFrame,
+    oxides: pd.DataFrame,
+    oxide: str,
+    deflator: pd.Series | None = None,
+    spec: PanelSpec = PanelSpec(),
+) -> pd.DataFrame:
     """The regression sample of one oxide: the control minerals' panel rows plus the oxide's rows.
 
     Oxide rows: mineral = the oxide, LNPRI = ln(price / deflator) (ln price when `deflator` is None),
@@ -76,8 +86,14 @@ def oxide_sample(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator
             raise ValueError(f"no deflator for year(s) {lacking}")
         price = price / deflator.reindex(price.index)
     by_year = panel[panel["mineral"] == spec.treated].set_index("year")
-    rows = pd.DataFrame({"mineral": oxide, "year": price.index, "LNPRI": np.log(price.to_numpy()),
-                         "CR4": by_year["CR4"].reindex(price.index).to_numpy()})
+    rows = pd.DataFrame(
+        {
+            "mineral": oxide,
+            "year": price.index,
+            "LNPRI": np.log(price.to_numpy()),
+            "CR4": by_year["CR4"].reindex(price.index).to_numpy(),
+        }
+    )
     year_level = panel.groupby("year")[["LNGDP", "EPU"]].first()
     rows = rows.join(year_level, on="year")
     controls = panel[panel["mineral"] != spec.treated][["mineral", "year", "LNPRI", "CR4", "LNGDP", "EPU"]]
@@ -88,9 +104,14 @@ def oxide_sample(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator
     return out
 
 
-def fit_oxide(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator: pd.Series | None = None,
-              no_window: str = "no price before and after 2006 (not estimable)",
-              spec: PanelSpec = PanelSpec()) -> TwfeResult:
+def fit_oxide(
+    panel: pd.DataFrame,
+    oxides: pd.DataFrame,
+    oxide: str,
+    deflator: pd.Series | None = None,
+    no_window: str = "no price before and after 2006 (not estimable)",
+    spec: PanelSpec = PanelSpec(),
+) -> TwfeResult:
     """The paper's Table 7 regression for one oxide (REGRESSORS, mineral and year FE, clustered by mineral).
 
     If the oxide's estimation sample has no year before the policy year, or none from it on, DID is
@@ -109,16 +130,24 @@ def fit_oxide(panel: pd.DataFrame, oxides: pd.DataFrame, oxide: str, deflator: p
     return res
 
 
-def table7(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
-           no_window: str = "no price before and after 2006 (not estimable)",
-           spec: PanelSpec = PanelSpec()) -> dict[str, TwfeResult]:
+def table7(
+    panel: pd.DataFrame,
+    oxides: pd.DataFrame,
+    deflator: pd.Series | None = None,
+    no_window: str = "no price before and after 2006 (not estimable)",
+    spec: PanelSpec = PanelSpec(),
+) -> dict[str, TwfeResult]:
     """Column label -> fitted regression, for each of the six oxides that `oxides` contains."""
-    return {COLUMNS[o]: fit_oxide(panel, oxides, o, deflator, no_window, spec)
-            for o in OXIDES if (oxides["oxide"] == o).any()}
+    return {
+        COLUMNS[o]: fit_oxide(panel, oxides, o, deflator, no_window, spec)
+        for o in OXIDES
+        if (oxides["oxide"] == o).any()
+    }
 
 
-def verdicts(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
-             spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+def verdicts(
+    panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None, spec: PanelSpec = PanelSpec()
+) -> pd.DataFrame:
     """What the identification check of `fit_twfe` says about DID, period and treat, oxide by oxide.
 
     Rows: oxide columns present in `oxides`; cells: 'identified' or why it is not (the check's own
@@ -130,15 +159,23 @@ def verdicts(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | No
             continue
         sample = oxide_sample(panel, oxides, oxide, deflator, spec).dropna(subset=["LNPRI", *REGRESSORS])
         verdict = identified_regressors(sample, REGRESSORS)
+
         def short(v):
-            return v[len(NOT_IDENTIFIED):].strip(" ()") if v.startswith(NOT_IDENTIFIED) else v
-        rows.append({"column": COLUMNS[oxide], "N": len(sample),
-                     **{term: short(verdict[term]) or "identified" for term in ("DID", "period", "treat")}})
+            return v[len(NOT_IDENTIFIED) :].strip(" ()") if v.startswith(NOT_IDENTIFIED) else v
+
+        rows.append(
+            {
+                "column": COLUMNS[oxide],
+                "N": len(sample),
+                **{term: short(verdict[term]) or "identified" for term in ("DID", "period", "treat")},
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def identification(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
-                   spec: PanelSpec = PanelSpec()) -> pd.DataFrame:
+def identification(
+    panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None, spec: PanelSpec = PanelSpec()
+) -> pd.DataFrame:
     """`window` beside `verdicts`: per oxide column (as displayed by `label`), the years, the pre/post
     counts, N and the identification check's verdict on DID, period and treat."""
     win = window(oxides, spec).drop(columns=["oxide"])
@@ -147,15 +184,16 @@ def identification(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Serie
     return out.assign(column=out["column"].map(label))
 
 
-
-
 # ------------------------------------------------------------------ list-price years and the 2006 basis
 
-BREAK_NOTE = ("not identified: a break in the price basis in 2006 is treat × 1[year ≥ 2006] on the oxide's rows, "
-              "the DID itself")
+BREAK_NOTE = (
+    "not identified: a break in the price basis in 2006 is treat × 1[year ≥ 2006] on the oxide's rows, the DID itself"
+)
 #: estimates tables of Table 7's robustness readings, with what each does
 ROBUSTNESS = {
-    "table7_no_flat": "oxide years inside a flat run (the same price three or more years in a row, list prices) dropped",
+    "table7_no_flat": (
+        "oxide years inside a flat run (the same price three or more years in a row, list prices) dropped"
+    ),
     "table7_break2006": "a free shift of the oxide's price level in 2006 (a change of price basis) allowed for",
 }
 
@@ -169,8 +207,9 @@ def drop_flat(oxides: pd.DataFrame, min_run: int = FLAT_RUN) -> pd.DataFrame:
     return pd.concat(keep, ignore_index=True) if keep else oxides.iloc[0:0]
 
 
-def table7_robustness(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None,
-                      spec: PanelSpec = PanelSpec()) -> dict[str, dict[str, TwfeResult]]:
+def table7_robustness(
+    panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Series | None = None, spec: PanelSpec = PanelSpec()
+) -> dict[str, dict[str, TwfeResult]]:
     """{estimates table: Table 7 refitted} for each reading in ROBUSTNESS.
 
     `table7_no_flat` refits without the flat-run years (an oxide left with no year before the policy
@@ -179,5 +218,7 @@ def table7_robustness(panel: pd.DataFrame, oxides: pd.DataFrame, deflator: pd.Se
     """
     no_flat = table7(panel, drop_flat(oxides), deflator, "no non-flat price before 2006 (not estimable)", spec)
     base = table7(panel, oxides, deflator, spec=spec)
-    return {"table7_no_flat": no_flat,
-            "table7_break2006": {col: not_estimable(res, BREAK_NOTE) for col, res in base.items()}}
+    return {
+        "table7_no_flat": no_flat,
+        "table7_break2006": {col: not_estimable(res, BREAK_NOTE) for col, res in base.items()},
+    }

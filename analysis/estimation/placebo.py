@@ -21,6 +21,7 @@ Two implementations, which must agree to rounding error:
   c · Σ_g (Σ_{i∈g} d̃_i e_i)² / (d̃'d̃)², c = G/(G−1) · (N−1)/(N−K) with K counting every
   coefficient including the fixed-effect dummies, p from t(G − 1) — exactly what `fit_twfe` does.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,15 @@ def fake_matrix(n_rows: int, draws: np.ndarray) -> np.ndarray:
     return D
 
 
-def placebo_vectorised(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "LNPRI", *, unit: str = "mineral",
-                       time: str = "year", cluster: str = "mineral") -> pd.DataFrame:
+def placebo_vectorised(
+    panel: pd.DataFrame,
+    draws: np.ndarray,
+    outcome: str = "LNPRI",
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    cluster: str = "mineral",
+) -> pd.DataFrame:
     """Coefficient, CR1 SE and t(G−1) p-value of the fake DID for every draw, by FWL (no loop).
 
     `draws` are row positions into `panel` (see `draw_fake_treated`). A draw whose fake DID is
@@ -68,9 +76,9 @@ def placebo_vectorised(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "L
     raw = fake_matrix(len(panel), draws)[keep]
     n = len(sample)
     n_in = raw.sum(axis=0)
-    centred = n_in - n_in ** 2 / n  # ||d − mean(d)||² of a 0/1 column
+    centred = n_in - n_in**2 / n  # ||d − mean(d)||² of a 0/1 column
     # fit_twfe's rank rule: a draw is identified when ||M d|| / ||d − d̄|| ≥ tol
-    min_dd = np.where(centred > 0, RANK_TOL ** 2 * centred, np.inf)
+    min_dd = np.where(centred > 0, RANK_TOL**2 * centred, np.inf)
     y = annihilate(sample[outcome].to_numpy(dtype=float))[:, None]
     beta, se, p = cr1_fwl(annihilate(raw), y, pd.factorize(sample[cluster])[0], k_fe, min_dd)
     return pd.DataFrame({"estimate": beta, "se": se, "p": p, "n_fake_in_sample": n_in.astype(int)})
@@ -106,9 +114,18 @@ def cr1_fwl(D: np.ndarray, Y: np.ndarray, groups: np.ndarray, k_fe: int, min_dd=
     return beta, se, p
 
 
-def null_rejection_rate(panel: pd.DataFrame, n_sims: int = config.N_SIZE_SIMULATIONS, seed: int = config.SEED, outcome: str = "LNPRI",
-                        treat_term: str = "DID", level: float = 0.05, *, unit: str = "mineral", time: str = "year",
-                        cluster: str = "mineral") -> float:
+def null_rejection_rate(
+    panel: pd.DataFrame,
+    n_sims: int = config.N_SIZE_SIMULATIONS,
+    seed: int = config.SEED,
+    outcome: str = "LNPRI",
+    treat_term: str = "DID",
+    level: float = 0.05,
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    cluster: str = "mineral",
+) -> float:
     """Share of `n_sims` simulated null panels in which the CR1/t(G−1) test of `treat_term` rejects at `level`.
 
     Each simulation keeps the actual design (the rows with an observed outcome, the real DID column, the
@@ -125,8 +142,15 @@ def null_rejection_rate(panel: pd.DataFrame, n_sims: int = config.N_SIZE_SIMULAT
     return float(np.mean(p < level))
 
 
-def placebo_loop(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "LNPRI", *, unit: str = "mineral",
-                 time: str = "year", cluster: str = "mineral") -> pd.DataFrame:
+def placebo_loop(
+    panel: pd.DataFrame,
+    draws: np.ndarray,
+    outcome: str = "LNPRI",
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    cluster: str = "mineral",
+) -> pd.DataFrame:
     """The reference implementation: `fit_twfe` once per draw (same columns as `placebo_vectorised`)."""
     rows = []
     keep = _sample(panel, outcome)
@@ -135,8 +159,9 @@ def placebo_loop(panel: pd.DataFrame, draws: np.ndarray, outcome: str = "LNPRI",
         fake[positions] = 1.0
         data = panel.assign(**{FAKE: fake})
         term = fit_twfe(data, outcome, [FAKE], unit=unit, time=time, cluster=cluster).term(FAKE)
-        rows.append({"estimate": term["estimate"], "se": term["se"], "p": term["p"],
-                     "n_fake_in_sample": int(fake[keep].sum())})
+        rows.append(
+            {"estimate": term["estimate"], "se": term["se"], "p": term["p"], "n_fake_in_sample": int(fake[keep].sum())}
+        )
     return pd.DataFrame(rows)
 
 
@@ -158,12 +183,18 @@ class Placebo:
 
     def summary(self) -> dict[str, float]:
         est = self.draws["estimate"]
-        return {"draws": len(est), "mean": est.mean(), "sd": est.std(ddof=1), "min": est.min(), "max": est.max(),
-                "share_p_below_0.10": float((self.draws["p"].dropna() < 0.10).mean()),
-                "share_above_true": float((est >= self.true_estimate).mean()),
-                "share_below_true": float((est <= self.true_estimate).mean()),
-                "randomization_p": self.randomization_p,
-                "mean_fake_in_sample": float(self.draws["n_fake_in_sample"].mean())}
+        return {
+            "draws": len(est),
+            "mean": est.mean(),
+            "sd": est.std(ddof=1),
+            "min": est.min(),
+            "max": est.max(),
+            "share_p_below_0.10": float((self.draws["p"].dropna() < 0.10).mean()),
+            "share_above_true": float((est >= self.true_estimate).mean()),
+            "share_below_true": float((est <= self.true_estimate).mean()),
+            "randomization_p": self.randomization_p,
+            "mean_fake_in_sample": float(self.draws["n_fake_in_sample"].mean()),
+        }
 
 
 def randomization_p(placebo: np.ndarray, true: float) -> float:
@@ -175,8 +206,16 @@ def randomization_p(placebo: np.ndarray, true: float) -> float:
     return float(np.mean(np.abs(placebo) >= abs(true)))
 
 
-def run_placebo(panel: pd.DataFrame, n_placebo: int = config.N_PLACEBO, seed: int = config.SEED, outcome: str = "LNPRI", *,
-                n_fake: int | None = None, draw_from: str = "all", treat_term: str = "DID") -> Placebo:
+def run_placebo(
+    panel: pd.DataFrame,
+    n_placebo: int = config.N_PLACEBO,
+    seed: int = config.SEED,
+    outcome: str = "LNPRI",
+    *,
+    n_fake: int | None = None,
+    draw_from: str = "all",
+    treat_term: str = "DID",
+) -> Placebo:
     """The paper's placebo: `n_placebo` vectorised draws of `n_fake` fake-treated rows (default: the
     number of rows with DID's treated unit, `panel.treat.sum()`), compared with the true DID of
     Table 3 column (2)."""
@@ -186,9 +225,14 @@ def run_placebo(panel: pd.DataFrame, n_placebo: int = config.N_PLACEBO, seed: in
     pool = np.arange(len(panel)) if draw_from == "all" else np.flatnonzero(_sample(panel, outcome))
     draws = pool[draw_fake_treated(len(pool), n_fake, n_placebo, seed)]
     true = fit_twfe(panel, outcome, [treat_term]).term(treat_term)
-    return Placebo(draws=placebo_vectorised(panel.reset_index(drop=True), draws, outcome),
-                   true_estimate=float(true["estimate"]), true_p=float(true["p"]), n_fake=n_fake,
-                   draw_from=draw_from, seed=seed)
+    return Placebo(
+        draws=placebo_vectorised(panel.reset_index(drop=True), draws, outcome),
+        true_estimate=float(true["estimate"]),
+        true_p=float(true["p"]),
+        n_fake=n_fake,
+        draw_from=draw_from,
+        seed=seed,
+    )
 
 
 def tidy(result: Placebo, table: str = "placebo", column: str = "Figure 2") -> pd.DataFrame:
@@ -196,24 +240,62 @@ def tidy(result: Placebo, table: str = "placebo", column: str = "Figure 2") -> p
     (term `placebo_mean` with its sd in `se`; `randomization_p` in `estimate` and `p`)."""
     s = result.summary()
     n = int(result.draws["n_fake_in_sample"].size)
-    base = {"table": table, "column": column, "outcome": "LNPRI", "n": n, "r2": np.nan, "df": np.nan,
-            "clusters": np.nan, "identified": True}
+    base = {
+        "table": table,
+        "column": column,
+        "outcome": "LNPRI",
+        "n": n,
+        "r2": np.nan,
+        "df": np.nan,
+        "clusters": np.nan,
+        "identified": True,
+    }
     rows = [
-        {**base, "term": "DID", "estimate": result.true_estimate, "se": np.nan, "p": result.true_p,
-         "note": "true DID of Table 3 column (2)"},
-        {**base, "term": "placebo_mean", "estimate": s["mean"], "se": s["sd"], "p": np.nan,
-         "note": f"mean (se = sd) of {n} placebo coefficients; {result.n_fake} fake-treated drawn from "
-                 f"{'all rows' if result.draw_from == 'all' else 'rows with observed outcome'}, seed {result.seed}"},
-        {**base, "term": "randomization_p", "estimate": s["randomization_p"], "se": np.nan,
-         "p": s["randomization_p"], "note": "share of draws with |placebo| >= |true| (two-sided)"},
-        {**base, "term": "share_p_below_0.10", "estimate": s["share_p_below_0.10"], "se": np.nan, "p": np.nan,
-         "note": "share of draws whose own cluster-robust p < 0.10"},
+        {
+            **base,
+            "term": "DID",
+            "estimate": result.true_estimate,
+            "se": np.nan,
+            "p": result.true_p,
+            "note": "true DID of Table 3 column (2)",
+        },
+        {
+            **base,
+            "term": "placebo_mean",
+            "estimate": s["mean"],
+            "se": s["sd"],
+            "p": np.nan,
+            "note": f"mean (se = sd) of {n} placebo coefficients; {result.n_fake} fake-treated drawn from "
+            f"{'all rows' if result.draw_from == 'all' else 'rows with observed outcome'}, seed {result.seed}",
+        },
+        {
+            **base,
+            "term": "randomization_p",
+            "estimate": s["randomization_p"],
+            "se": np.nan,
+            "p": s["randomization_p"],
+            "note": "share of draws with |placebo| >= |true| (two-sided)",
+        },
+        {
+            **base,
+            "term": "share_p_below_0.10",
+            "estimate": s["share_p_below_0.10"],
+            "se": np.nan,
+            "p": np.nan,
+            "note": "share of draws whose own cluster-robust p < 0.10",
+        },
     ]
     return pd.DataFrame(rows)
 
 
-def unit_placebo(panel: pd.DataFrame, outcome: str = "LNPRI", *, unit: str = "mineral", time: str = "year",
-                 policy_year: int = config.POLICY_YEAR) -> pd.DataFrame:
+def unit_placebo(
+    panel: pd.DataFrame,
+    outcome: str = "LNPRI",
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    policy_year: int = config.POLICY_YEAR,
+) -> pd.DataFrame:
     """In-space placebo: each unit in turn is the "treated" one from `policy_year` on, Table 3
     column (2) re-estimated. Returns unit, estimate, se, p, rank of |estimate| (1 = largest) and the
     permutation p-value of each unit (rank / number of units with an identified estimate; a unit with
@@ -227,5 +309,3 @@ def unit_placebo(panel: pd.DataFrame, outcome: str = "LNPRI", *, unit: str = "mi
     out["rank"] = out["estimate"].abs().rank(ascending=False, method="max").astype("Int64")
     out["permutation p"] = out["rank"] / out["estimate"].notna().sum()
     return out[[unit, "estimate", "se", "p", "rank", "permutation p", "note"]]
-
-

@@ -11,6 +11,7 @@ row (see data/paper/README.md, A1–A5):
 
 Every column is clustered by mineral (`fit_twfe`: CR1 with t(G − 1) inference, `VARIANCE_NOTE`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,8 +59,7 @@ TERMS = {"table3": TABLE3_TERMS, "table5": TABLE5_TERMS}
 
 def fit_spec(panel: pd.DataFrame, spec: Spec, outcome: str = OUTCOME, cluster: str | None = "mineral") -> TwfeResult:
     """Fit one column."""
-    return fit_twfe(panel, outcome, list(spec.regressors), unit_fe=spec.unit_fe, year_fe=spec.year_fe,
-                    cluster=cluster)
+    return fit_twfe(panel, outcome, list(spec.regressors), unit_fe=spec.unit_fe, year_fe=spec.year_fe, cluster=cluster)
 
 
 def fit_table(panel: pd.DataFrame, table: str, outcome: str = OUTCOME) -> dict[str, TwfeResult]:
@@ -69,14 +69,28 @@ def fit_table(panel: pd.DataFrame, table: str, outcome: str = OUTCOME) -> dict[s
 
 def describe(table: str) -> pd.DataFrame:
     """The column specifications as a display frame: column, regressors, fixed effects, description."""
-    return pd.DataFrame([{"column": c, "regressors": " + ".join(s.regressors),
-                          "fixed effects": " + ".join([n for n, on in (("mineral", s.unit_fe), ("year", s.year_fe))
-                                                       if on]) or "none",
-                          "description": s.description} for c, s in SPECS[table].items()])
+    return pd.DataFrame(
+        [
+            {
+                "column": c,
+                "regressors": " + ".join(s.regressors),
+                "fixed effects": " + ".join([n for n, on in (("mineral", s.unit_fe), ("year", s.year_fe)) if on])
+                or "none",
+                "description": s.description,
+            }
+            for c, s in SPECS[table].items()
+        ]
+    )
 
 
-def treated_vs_control(panel: pd.DataFrame, outcome: str = OUTCOME, *, policy_year: int = config.POLICY_YEAR,
-                       unit: str = "mineral", time: str = "year") -> pd.DataFrame:
+def treated_vs_control(
+    panel: pd.DataFrame,
+    outcome: str = OUTCOME,
+    *,
+    policy_year: int = config.POLICY_YEAR,
+    unit: str = "mineral",
+    time: str = "year",
+) -> pd.DataFrame:
     """What the DID compares, year by year: the treated unit's outcome and the controls' common year
     path (year effects of `outcome ~ unit + year` on the control units, which copes with controls
     missing in some years), each minus its own pre-policy mean; `gap` is their difference.
@@ -87,7 +101,7 @@ def treated_vs_control(panel: pd.DataFrame, outcome: str = OUTCOME, *, policy_ye
     years = sorted(controls[time].unique())
     year_d = (controls[time].to_numpy()[:, None] == np.array(years)[None, :]).astype(float)
     b = np.linalg.lstsq(np.column_stack([year_d, units]), controls[outcome].to_numpy(float), rcond=None)[0]
-    control = pd.Series(b[:len(years)], index=years)
+    control = pd.Series(b[: len(years)], index=years)
     out = pd.DataFrame({"treated": treated, "control": control}).rename_axis(time)
     pre = out.index < policy_year
     out = out - out[pre].mean()
@@ -95,8 +109,13 @@ def treated_vs_control(panel: pd.DataFrame, outcome: str = OUTCOME, *, policy_ye
     return out.reset_index()
 
 
-def normalisation_ranges(panel: pd.DataFrame, table: str, results: dict[str, TwfeResult],
-                         reported: pd.DataFrame | None = None, outcome: str = OUTCOME) -> pd.DataFrame:
+def normalisation_ranges(
+    panel: pd.DataFrame,
+    table: str,
+    results: dict[str, TwfeResult],
+    reported: pd.DataFrame | None = None,
+    outcome: str = OUTCOME,
+) -> pd.DataFrame:
     """For each regressor our fit marks "collinear with year FE", in the column where it first enters:
     the range of the "coefficient" software would report for it, over every choice of the one extra
     year dummy it must drop (`twfe.normalisation_sweep`, with the column's identified regressors),
@@ -111,7 +130,15 @@ def normalisation_ranges(panel: pd.DataFrame, table: str, results: dict[str, Twf
             seen.add(var)
             sweep = normalisation_sweep(panel, outcome, kept, var)
             printed = lookup(reported, table, column, var, "coef", default=np.nan)
-            rows.append({"variable": var, "column": column, "lowest": sweep[var].min(), "highest": sweep[var].max(),
-                         "DID, every version": sweep["DID"].mean(),
-                         "DID spread": sweep["DID"].max() - sweep["DID"].min(), "paper prints": printed})
+            rows.append(
+                {
+                    "variable": var,
+                    "column": column,
+                    "lowest": sweep[var].min(),
+                    "highest": sweep[var].max(),
+                    "DID, every version": sweep["DID"].mean(),
+                    "DID spread": sweep["DID"].max() - sweep["DID"].min(),
+                    "paper prints": printed,
+                }
+            )
     return pd.DataFrame(rows)

@@ -29,6 +29,7 @@ design), so the book treats permutation across units (`placebo.unit_placebo`) as
 The reported constant follows the `reghdfe` convention: mean(y) − mean(X)·b over the estimation
 sample (X the regressors of interest), i.e. the average of the fixed effects; it has no SE.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,9 +41,11 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 NOT_IDENTIFIED = "not identified"
-VARIANCE_NOTE = ("Standard errors in parentheses: cluster-robust by mineral (CR1: G/(G−1)·(N−1)/(N−K), "
-                 "K including the fixed-effect dummies); stars from t with G−1 degrees of freedom: "
-                 "* p<0.10, ** p<0.05, *** p<0.01.")
+VARIANCE_NOTE = (
+    "Standard errors in parentheses: cluster-robust by mineral (CR1: G/(G−1)·(N−1)/(N−K), "
+    "K including the fixed-effect dummies); stars from t with G−1 degrees of freedom: "
+    "* p<0.10, ** p<0.05, *** p<0.01."
+)
 RANK_TOL = 1e-8
 
 
@@ -70,10 +73,32 @@ class TwfeResult:
 
     def tidy(self, table: str, column: str) -> pd.DataFrame:
         """Rows for the estimates file: table, column, outcome, term, estimate, se, p, n, r2, identified, note."""
-        out = self.terms.assign(table=table, column=column, outcome=self.outcome, n=self.n, r2=self.r2,
-                                df=self.df_inference, clusters=self.n_clusters)
-        return out[["table", "column", "outcome", "term", "estimate", "se", "p", "n", "r2", "df", "clusters",
-                    "identified", "note"]]
+        out = self.terms.assign(
+            table=table,
+            column=column,
+            outcome=self.outcome,
+            n=self.n,
+            r2=self.r2,
+            df=self.df_inference,
+            clusters=self.n_clusters,
+        )
+        return out[
+            [
+                "table",
+                "column",
+                "outcome",
+                "term",
+                "estimate",
+                "se",
+                "p",
+                "n",
+                "r2",
+                "df",
+                "clusters",
+                "identified",
+                "note",
+            ]
+        ]
 
 
 def _fe_terms(unit: str, time: str, unit_fe: bool, year_fe: bool) -> list[str]:
@@ -90,9 +115,16 @@ def fe_matrix(sample: pd.DataFrame, unit: str, time: str, unit_fe: bool = True, 
     return np.hstack(cols)
 
 
-def identified_regressors(sample: pd.DataFrame, regressors: list[str], *, unit: str = "mineral",
-                          time: str = "year", unit_fe: bool = True, year_fe: bool = True,
-                          tol: float = RANK_TOL) -> dict[str, str]:
+def identified_regressors(
+    sample: pd.DataFrame,
+    regressors: list[str],
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    unit_fe: bool = True,
+    year_fe: bool = True,
+    tol: float = RANK_TOL,
+) -> dict[str, str]:
     """For each regressor, '' if identified or the reason it is not.
 
     Regressors are taken in order; each is projected on the fixed effects (and the intercept) and on
@@ -128,8 +160,16 @@ def identified_regressors(sample: pd.DataFrame, regressors: list[str], *, unit: 
     return verdict
 
 
-def absorbed_outcome(sample: pd.DataFrame, outcome: str, *, unit: str = "mineral", time: str = "year",
-                     unit_fe: bool = True, year_fe: bool = True, tol: float = RANK_TOL) -> str:
+def absorbed_outcome(
+    sample: pd.DataFrame,
+    outcome: str,
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    unit_fe: bool = True,
+    year_fe: bool = True,
+    tol: float = RANK_TOL,
+) -> str:
     """'' if the fixed effects leave variation in `outcome`, else the reason it is absorbed
     ("not identified (year-level outcome)", "... (unit-level outcome)", or generic)."""
     y = sample[outcome].to_numpy(dtype=float)
@@ -144,9 +184,18 @@ def absorbed_outcome(sample: pd.DataFrame, outcome: str, *, unit: str = "mineral
     return f"{NOT_IDENTIFIED} (outcome absorbed by the fixed effects)"
 
 
-def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], *, unit: str = "mineral",
-             time: str = "year", unit_fe: bool = True, year_fe: bool = True,
-             cluster: str | None = "mineral", check_outcome: bool = True) -> TwfeResult:
+def fit_twfe(
+    panel: pd.DataFrame,
+    outcome: str,
+    regressors: list[str],
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    unit_fe: bool = True,
+    year_fe: bool = True,
+    cluster: str | None = "mineral",
+    check_outcome: bool = True,
+) -> TwfeResult:
     """OLS of `outcome` on `regressors` with optional unit and year dummies, clustered by `cluster`.
 
     With `check_outcome` (default), an outcome the fixed effects absorb gives a `not_estimable`
@@ -166,8 +215,9 @@ def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], *, unit: 
     model = smf.ols(formula, data=sample)
     if cluster:
         groups = pd.factorize(sample[cluster])[0]
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups, "use_correction": True,
-                                                      "df_correction": True}, use_t=True)
+        fit = model.fit(
+            cov_type="cluster", cov_kwds={"groups": groups, "use_correction": True, "df_correction": True}, use_t=True
+        )
         n_clusters = int(len(np.unique(groups)))
         df_inf = n_clusters - 1
     else:
@@ -176,26 +226,67 @@ def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], *, unit: 
     rows = []
     for r in regressors:
         if verdict[r]:
-            rows.append({"term": r, "estimate": np.nan, "se": np.nan, "t": np.nan, "p": np.nan,
-                         "identified": False, "note": verdict[r]})
+            rows.append(
+                {
+                    "term": r,
+                    "estimate": np.nan,
+                    "se": np.nan,
+                    "t": np.nan,
+                    "p": np.nan,
+                    "identified": False,
+                    "note": verdict[r],
+                }
+            )
         else:
-            rows.append({"term": r, "estimate": fit.params[r], "se": fit.bse[r], "t": fit.tvalues[r],
-                         "p": fit.pvalues[r], "identified": True, "note": ""})
+            rows.append(
+                {
+                    "term": r,
+                    "estimate": fit.params[r],
+                    "se": fit.bse[r],
+                    "t": fit.tvalues[r],
+                    "p": fit.pvalues[r],
+                    "identified": True,
+                    "note": "",
+                }
+            )
     y = sample[outcome].to_numpy(dtype=float)
     b = np.array([fit.params[r] for r in kept])
     const = y.mean() - (sample[kept].to_numpy(dtype=float).mean(axis=0) @ b if kept else 0.0)
-    rows.append({"term": "Constant", "estimate": const, "se": np.nan, "t": np.nan, "p": np.nan,
-                 "identified": True,
-                 "note": "mean(y) − mean(X)·b (average fixed effect); no SE" if (unit_fe or year_fe)
-                 else ""})
+    rows.append(
+        {
+            "term": "Constant",
+            "estimate": const,
+            "se": np.nan,
+            "t": np.nan,
+            "p": np.nan,
+            "identified": True,
+            "note": "mean(y) − mean(X)·b (average fixed effect); no SE" if (unit_fe or year_fe) else "",
+        }
+    )
     if not (unit_fe or year_fe):  # plain OLS: the intercept is the constant, with its SE
-        rows[-1].update(estimate=fit.params["Intercept"], se=fit.bse["Intercept"], t=fit.tvalues["Intercept"],
-                        p=fit.pvalues["Intercept"])
-    result = TwfeResult(outcome=outcome, terms=pd.DataFrame(rows), n=int(fit.nobs), r2=float(fit.rsquared),
-                        n_clusters=n_clusters, df_inference=df_inf, unit_fe=unit_fe,
-                        year_fe=year_fe, formula=formula, sample=sample.index)
-    absorbed = absorbed_outcome(sample, outcome, unit=unit, time=time, unit_fe=unit_fe, year_fe=year_fe) \
-        if check_outcome and (unit_fe or year_fe) else ""
+        rows[-1].update(
+            estimate=fit.params["Intercept"],
+            se=fit.bse["Intercept"],
+            t=fit.tvalues["Intercept"],
+            p=fit.pvalues["Intercept"],
+        )
+    result = TwfeResult(
+        outcome=outcome,
+        terms=pd.DataFrame(rows),
+        n=int(fit.nobs),
+        r2=float(fit.rsquared),
+        n_clusters=n_clusters,
+        df_inference=df_inf,
+        unit_fe=unit_fe,
+        year_fe=year_fe,
+        formula=formula,
+        sample=sample.index,
+    )
+    absorbed = (
+        absorbed_outcome(sample, outcome, unit=unit, time=time, unit_fe=unit_fe, year_fe=year_fe)
+        if check_outcome and (unit_fe or year_fe)
+        else ""
+    )
     return not_estimable(result, absorbed) if absorbed else result
 
 
@@ -217,8 +308,15 @@ def critical_value(df: int, level: float = 0.95) -> float:
     return float(stats.t.ppf(0.5 + level / 2, df))
 
 
-def normalisation_sweep(panel: pd.DataFrame, outcome: str, regressors: list[str], year_level: str, *,
-                        unit: str = "mineral", time: str = "year") -> pd.DataFrame:
+def normalisation_sweep(
+    panel: pd.DataFrame,
+    outcome: str,
+    regressors: list[str],
+    year_level: str,
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+) -> pd.DataFrame:
     """What a "coefficient" on a year-level variable next to year dummies depends on.
 
     Such a variable is a linear combination of the year dummies, so software that reports a number
@@ -236,10 +334,11 @@ def normalisation_sweep(panel: pd.DataFrame, outcome: str, regressors: list[str]
     for dropped in years[1:]:
         keep = [t for t in years[1:] if t != dropped]
         year_d = (sample[time].to_numpy()[:, None] == np.array(keep)[None, :]).astype(float)
-        X = np.column_stack([np.ones(len(sample)), sample[[year_level, *regressors]].to_numpy(dtype=float),
-                             units, year_d])
+        X = np.column_stack(
+            [np.ones(len(sample)), sample[[year_level, *regressors]].to_numpy(dtype=float), units, year_d]
+        )
         b = np.linalg.lstsq(X, y, rcond=None)[0]
-        rows.append({"dropped_year": dropped, year_level: b[1], **dict(zip(regressors, b[2:2 + len(regressors)]))})
+        rows.append({"dropped_year": dropped, year_level: b[1], **dict(zip(regressors, b[2 : 2 + len(regressors)]))})
     return pd.DataFrame(rows)
 
 

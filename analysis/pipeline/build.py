@@ -5,6 +5,7 @@ before any chapter runs (`preflight`), build the panel (cached by the sha256 of 
 the data code and the user's panel), bring every chapter up to date (`execute`), render (skipped
 when the published book was rendered from the same inputs) and swap the new book in (`publish`).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,14 +19,23 @@ from pathlib import Path
 import yaml
 
 from analysis.core import config
-from analysis.pipeline import preflight
 from analysis.core.errors import ReplicationError
-from analysis.render.errors import RenderError
-from analysis.pipeline.execute import Plan, run_all
-from analysis.data.fetch import sha256_of
 from analysis.core.paths import ROOT, build_dir
-from analysis.pipeline.publish import MARKER, MARKER_TEXT, BuildLock, check_output, clean_leftovers, owned, staging_dir, swap_in
+from analysis.data.fetch import sha256_of
+from analysis.pipeline import preflight
+from analysis.pipeline.execute import Plan, run_all
+from analysis.pipeline.publish import (
+    MARKER,
+    MARKER_TEXT,
+    BuildLock,
+    check_output,
+    clean_leftovers,
+    owned,
+    staging_dir,
+    swap_in,
+)
 from analysis.pipeline.steps import StepLog, digest, environment_key
+from analysis.render.errors import RenderError
 
 DEFAULT_TIMEOUT = 600.0  # seconds a chapter cell may run; the slowest chapter takes ~5 s here
 
@@ -79,9 +89,13 @@ def book_chapters(project: Path | None = None) -> list[str]:
 
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
-    return {"build_dir": str(opts.build), "panel_path": str(panel),
-            "seed": opts.seed, "n_placebo": opts.n_placebo,
-            "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else ""}
+    return {
+        "build_dir": str(opts.build),
+        "panel_path": str(panel),
+        "seed": opts.seed,
+        "n_placebo": opts.n_placebo,
+        "oxide_panel_path": str(Path(opts.oxide_panel).resolve()) if opts.oxide_panel else "",
+    }
 
 
 def check_all(opts: BuildOptions, project: Path) -> list[str]:
@@ -96,11 +110,17 @@ def check_all(opts: BuildOptions, project: Path) -> list[str]:
         opts.chapters = resolved
         quarto = project / "_quarto.yml"
         config = (yaml.safe_load(quarto.read_text(encoding="utf-8")) or {}) if quarto.is_file() else {}
-        return (problems + preflight.check_notebooks(project, state["chapters"])
-                + preflight.check_bibliography(project, config))
+        return (
+            problems
+            + preflight.check_notebooks(project, state["chapters"])
+            + preflight.check_bibliography(project, config)
+        )
 
-    checks = [lambda: preflight.check_options(opts.seed, opts.n_placebo, opts.timeout), chapters,
-              lambda: check_output(opts.out, project)]
+    checks = [
+        lambda: preflight.check_options(opts.seed, opts.n_placebo, opts.timeout),
+        chapters,
+        lambda: check_output(opts.out, project),
+    ]
     if opts.user_panel:
         checks.append(lambda: [] if check_user_panel(opts.user_panel) is not None else [])
     if opts.oxide_panel:
@@ -120,9 +140,11 @@ def check_oxide_panel(path: Path) -> list[str]:
     raw = read_user_csv(path, "oxide panel")
     problems = Problems(path, "oxide panel")
     if missing_columns(raw, oxides.REQUIRED, oxides.OPTIONAL, problems):
-        columns = {"oxide": Column("text", choices=tuple(oxides.OXIDES), required=True),
-                   "year": Column("year", low=spec.first_year, high=spec.last_year, required=True),
-                   "price": Column(low=0, low_open=True, required=True)}
+        columns = {
+            "oxide": Column("text", choices=tuple(oxides.OXIDES), required=True),
+            "year": Column("year", low=spec.first_year, high=spec.last_year, required=True),
+            "price": Column(low=0, low_open=True, required=True),
+        }
         duplicates(convert(raw, columns, problems), ["oxide", "year"], problems)
     problems.raise_if_any()
     oxides.load_oxides(path, spec)
@@ -154,20 +176,35 @@ def source_date_epoch(project: Path) -> str:
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
-        out = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True,
-                             text=True, timeout=5).stdout.strip()
+        out = subprocess.run(
+            ["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         out = ""
     return out if out.isdigit() else "0"
 
 
 def render_key(project: Path, executed: dict[str, Path], formats, stamp: str) -> str:
-    book = [project / n for n in ("_quarto.yml", "index.qmd", "references.qmd", "references.bib",
-                                  "requirements.lock", "appendices", "data/sources.yaml", "data/exhibits.yaml",
-                                  "data/paper/README.md") if (project / n).exists()]
+    book = [
+        project / n
+        for n in (
+            "_quarto.yml",
+            "index.qmd",
+            "references.qmd",
+            "references.bib",
+            "requirements.lock",
+            "appendices",
+            "data/sources.yaml",
+            "data/exhibits.yaml",
+            "data/paper/README.md",
+        )
+        if (project / n).exists()
+    ]
     qmd = [project / c for c in book_chapters(project) if not c.endswith(".ipynb")]
-    return digest([*executed.values(), *book, *qmd, project / "analysis" / "render"],
-                  f"{sorted(formats)}; {stamp}; {environment_key(project)}")
+    return digest(
+        [*executed.values(), *book, *qmd, project / "analysis" / "render"],
+        f"{sorted(formats)}; {stamp}; {environment_key(project)}",
+    )
 
 
 def publish(executed: dict[str, Path], opts: BuildOptions, project: Path, seconds: float | None = None) -> str:
@@ -190,14 +227,16 @@ def publish(executed: dict[str, Path], opts: BuildOptions, project: Path, second
             os.environ.pop("REDID_RENDER_CACHE", None)
         else:
             os.environ["REDID_RENDER_CACHE"] = str(opts.build / "render-cache")
-        written = render_project(project, executed, staging, formats=opts.formats, build_dir=opts.build,
-                                 build_seconds=seconds)
+        written = render_project(
+            project, executed, staging, formats=opts.formats, build_dir=opts.build, build_seconds=seconds
+        )
         (staging / MARKER).write_text(MARKER_TEXT + f"render key {key}\n")
         if not opts.force:
             prune(opts.build / "render-cache", started - 2)
         swap_in(staging, opts.out, keep=() if "pdf" in opts.formats else ("book.pdf",))
     except BaseException:
         import shutil
+
         shutil.rmtree(staging, ignore_errors=True)
         raise
     engine = "quarto render" if written["engine"] == "quarto" else "pandoc + typst (quarto not on PATH)"
@@ -228,15 +267,21 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
             panel = data_step(opts, project, log)
             notebooks = [c for c in book_chapters(project) if c.endswith(".ipynb")]
             force = set(notebooks) if opts.force else set(opts.chapters or [])
-            plan = Plan(project=project, build=opts.build, params=chapter_parameters(opts, panel),
-                        shared_key=shared_key(project),
-                        data_key=digest([panel.parent]),
-                        oxide_key=sha256_of(Path(opts.oxide_panel)) if opts.oxide_panel else "",
-                        timeout=opts.timeout, force=force)
+            plan = Plan(
+                project=project,
+                build=opts.build,
+                params=chapter_parameters(opts, panel),
+                shared_key=shared_key(project),
+                data_key=digest([panel.parent]),
+                oxide_key=sha256_of(Path(opts.oxide_panel)) if opts.oxide_panel else "",
+                timeout=opts.timeout,
+                force=force,
+            )
             outcome = run_all(plan, notebooks, log, say)
             gathered = opts.build / "estimates.csv"
             if "executed" in outcome.values() or not gathered.is_file():
                 from analysis.estimation import estimates
+
                 estimates.gather(opts.build)
                 log.record("estimates", [opts.build / "estimates"], [gathered])
             executed = {c: opts.build / "executed" / c for c in notebooks}
@@ -244,6 +289,7 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
     except (ReplicationError, RenderError) as exc:
         if opts.debug:
             import traceback
+
             traceback.print_exc()
         for line in getattr(exc, "lines", None) or [" ".join(str(exc).split())]:
             print(f"error: {line}", file=sys.stderr, flush=True)

@@ -1,5 +1,6 @@
 """Command line: `python -m analysis build|panel|verify` (see README.md). Every failure is one line
 (`--debug` shows the traceback); Ctrl-C ends with one line and exit code 130."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,16 +25,34 @@ def parser() -> argparse.ArgumentParser:
     top = Parser(prog="python -m analysis", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--mirror", type=Path, help="offline mirror of raw files (default: REDID_MIRROR or ../shared/data)")
+    common.add_argument(
+        "--mirror", type=Path, help="offline mirror of raw files (default: REDID_MIRROR or ../shared/data)"
+    )
     common.add_argument("--offline", action="store_true", help="do not try the pinned URLs; use cache and mirror only")
     common.add_argument("--debug", action="store_true", help="show the Python traceback of a failure (for developers)")
     b = sub.add_parser("build", parents=[common], help="data -> panel -> notebooks -> HTML + PDF in _book/")
-    b.add_argument("--panel", type=Path, help="use this panel CSV (e.g. the paper's original series) instead of the public-data panel")
-    b.add_argument("--oxide-panel", type=Path, help="your own rare-earth oxide prices for Table 7 (schema: heterogeneity chapter)")
-    b.add_argument("--seed", type=int, default=config.SEED, help=f"random seed for the placebo draws (default {config.SEED})")
-    b.add_argument("--n-placebo", type=int, default=config.N_PLACEBO, help=f"number of placebo draws (default {config.N_PLACEBO}, as the paper)")
-    b.add_argument("--chapter", action="append", help="execute this chapter even if cached (repeatable); the others "
-                                                      "re-run only if their inputs changed")
+    b.add_argument(
+        "--panel",
+        type=Path,
+        help="use this panel CSV (e.g. the paper's original series) instead of the public-data panel",
+    )
+    b.add_argument(
+        "--oxide-panel", type=Path, help="your own rare-earth oxide prices for Table 7 (schema: heterogeneity chapter)"
+    )
+    b.add_argument(
+        "--seed", type=int, default=config.SEED, help=f"random seed for the placebo draws (default {config.SEED})"
+    )
+    b.add_argument(
+        "--n-placebo",
+        type=int,
+        default=config.N_PLACEBO,
+        help=f"number of placebo draws (default {config.N_PLACEBO}, as the paper)",
+    )
+    b.add_argument(
+        "--chapter",
+        action="append",
+        help="execute this chapter even if cached (repeatable); the others re-run only if their inputs changed",
+    )
     b.add_argument("--html-only", action="store_true", help="skip the PDF (the last PDF is kept)")
     b.add_argument("--force", action="store_true", help="re-execute and re-render everything even when nothing changed")
     b.add_argument("--out", type=Path, help="output directory (default: _book)")
@@ -53,6 +72,7 @@ def run(args) -> int:
 
     if args.command == "exhibits":
         from analysis.data import exhibits
+
         print(exhibits.readme_map(), end="")
         return 0
     if args.command == "verify":
@@ -63,10 +83,18 @@ def run(args) -> int:
         written, _ = build_data.write_panel(pipeline.build_dir(), args.panel, not args.offline, args.mirror)
         print(f"panel written: {written['panel']}")
         return 0
-    opts = pipeline.BuildOptions(user_panel=args.panel, oxide_panel=args.oxide_panel, use_url=not args.offline,
-                                 mirror=args.mirror, seed=args.seed, n_placebo=args.n_placebo, chapters=args.chapter,
-                                 formats=("html",) if args.html_only else ("html", "pdf"), force=args.force,
-                                 debug=args.debug)
+    opts = pipeline.BuildOptions(
+        user_panel=args.panel,
+        oxide_panel=args.oxide_panel,
+        use_url=not args.offline,
+        mirror=args.mirror,
+        seed=args.seed,
+        n_placebo=args.n_placebo,
+        chapters=args.chapter,
+        formats=("html",) if args.html_only else ("html", "pdf"),
+        force=args.force,
+        debug=args.debug,
+    )
     if args.timeout is not None:
         opts.timeout = args.timeout
     if args.out:
@@ -104,8 +132,11 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug, not a user's fault: still one line unless --debug
         if args.debug:
             raise
-        print(f"error: internal error {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"error: internal error {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -9,6 +9,7 @@ changed, its cached outputs are kept and the new Markdown is put around them (as
 does). Chapters that declare no build product run in parallel; the others run after them, in
 book order.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,11 @@ def cell_text(cell: dict) -> str:
 
 def code_signature(nb: dict) -> str:
     """sha256 of the code cells' sources and tags, and the kernel: what executing the notebook sees."""
-    code = [(cell_text(c), sorted(c.get("metadata", {}).get("tags", []))) for c in nb.get("cells", [])
-            if c.get("cell_type") == "code"]
+    code = [
+        (cell_text(c), sorted(c.get("metadata", {}).get("tags", [])))
+        for c in nb.get("cells", [])
+        if c.get("cell_type") == "code"
+    ]
     kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", "")
     return hashlib.sha256(json.dumps([kernel, code]).encode()).hexdigest()
 
@@ -115,11 +119,20 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".running.ipynb")
     try:
-        pm.execute_notebook(str(source), str(tmp), parameters=wanted, cwd=str(project), kernel_name="python3",
-                            progress_bar=False, log_output=False, report_mode=False, execution_timeout=timeout,
-                            kernel_manager_class=kernel_manager(runtime),
-                            # the kernel logs a warning on every start and a KeyboardInterrupt on shutdown
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        pm.execute_notebook(
+            str(source),
+            str(tmp),
+            parameters=wanted,
+            cwd=str(project),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+            execution_timeout=timeout,
+            kernel_manager_class=kernel_manager(runtime),
+            # the kernel logs a warning on every start and a KeyboardInterrupt on shutdown
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
     except pm.PapermillExecutionError as exc:
         raise failed(tmp, chapter, f"{exc.ename}: {one_line(exc.evalue)}", exc.cell_index) from None
     except CellTimeoutError:
@@ -171,8 +184,11 @@ def running_cell(path: Path) -> int | None:
         nb = read_notebook(path)
     except (OSError, ValueError):
         return None
-    started = [i for i, cell in enumerate(nb.get("cells", []))
-               if cell.get("metadata", {}).get("papermill", {}).get("status", "pending") != "pending"]
+    started = [
+        i
+        for i, cell in enumerate(nb.get("cells", []))
+        if cell.get("metadata", {}).get("papermill", {}).get("status", "pending") != "pending"
+    ]
     return started[-1] if started else None
 
 
@@ -216,8 +232,13 @@ def run_one(plan: Plan, chapter: str, tag: str, log, say) -> str:
     if unknown:
         raise ChapterError(chapter, f"metadata declares unknown input(s) {unknown}; known: {sorted(products)}")
     own = set(log.steps.get(chapter, {}).get("writes", []))
-    reads = [f for name in declared_inputs(nb) if products[name].is_dir()
-             for f in sorted(products[name].glob("*.csv")) if f.name not in own]
+    reads = [
+        f
+        for name in declared_inputs(nb)
+        if products[name].is_dir()
+        for f in sorted(products[name].glob("*.csv"))
+        if f.name not in own
+    ]
     key = chapter_key(plan, nb, reads)
     whole = hashlib.sha256(source_path.read_bytes()).hexdigest()
     step = log.steps.get(chapter, {})
@@ -257,7 +278,8 @@ def run_all(plan: Plan, chapters: list[str], log, say) -> dict[str, str]:
     # readers that also save estimates (the audit) before the pure readers (Preface, hypotheses, conclusions),
     # so that on a cold build every reader sees the final estimates and a rebuild finds it fresh
     later = [c for c in later if saves_estimates(read_notebook(plan.project / c))] + [
-        c for c in later if not saves_estimates(read_notebook(plan.project / c))]
+        c for c in later if not saves_estimates(read_notebook(plan.project / c))
+    ]
     outcome = {}
     pool = ThreadPoolExecutor(max_workers=workers())
     try:

@@ -4,6 +4,7 @@
 panel and oxide files, the chapter notebooks, the book configuration, the PDF engine) and raises
 one `Preflight` error whose lines each name the file or option, row, column and value.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,10 @@ def check_options(seed: int, n_placebo: int, timeout: float | None = None) -> li
         problems.append(f"--seed {seed}: must be a whole number from 0 to {SEED_MAX}")
     limit = max_draws()
     if not 1 <= n_placebo <= limit:
-        problems.append(f"--n-placebo {n_placebo}: must be from 1 to {limit:,} (the paper uses 500; the upper "
-                        "bound comes from this machine's available memory)")
+        problems.append(
+            f"--n-placebo {n_placebo}: must be from 1 to {limit:,} (the paper uses 500; the upper "
+            "bound comes from this machine's available memory)"
+        )
     if timeout is not None and not timeout > 0:
         problems.append(f"--timeout {timeout:g}: must be a positive number of seconds")
     return problems
@@ -67,8 +70,10 @@ def resolve_chapters(asked: list[str] | None, chapters: list[str]) -> tuple[list
         if len(hits) == 1:
             resolved.append(hits[0])
         else:
-            problems.append(f"--chapter {name}: {'ambiguous' if hits else 'no such chapter'}; the chapters are: "
-                            + ", ".join(notebooks))
+            problems.append(
+                f"--chapter {name}: {'ambiguous' if hits else 'no such chapter'}; the chapters are: "
+                + ", ".join(notebooks)
+            )
     return resolved, problems
 
 
@@ -94,16 +99,21 @@ def check_bibliography(project: Path, config: dict) -> list[str]:
     """Each bibliography file _quarto.yml names exists."""
     names = config.get("bibliography") or []
     names = [names] if isinstance(names, str) else list(names)
-    return [f"_quarto.yml: bibliography {name} not found in {project}" for name in names
-            if not (Path(project) / name).is_file()]
+    return [
+        f"_quarto.yml: bibliography {name} not found in {project}"
+        for name in names
+        if not (Path(project) / name).is_file()
+    ]
 
 
 def check_pdf_engine() -> list[str]:
     try:
         import typst  # noqa: F401
     except Exception as exc:  # ImportError, or a broken binary wheel
-        return [f"PDF: the typst package cannot be imported ({type(exc).__name__}: {exc}); run scripts/setup.sh "
-                "or build with --html-only"]
+        return [
+            f"PDF: the typst package cannot be imported ({type(exc).__name__}: {exc}); run scripts/setup.sh "
+            "or build with --html-only"
+        ]
     return []
 
 

@@ -8,6 +8,7 @@ A lock file in the build directory keeps a second build from running at the same
 leftovers of killed builds (staging directories, half-executed notebooks, kernel files) are
 removed at the next start.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,14 +41,18 @@ def check_output(out: Path, project: Path) -> None:
     """Refuse an output the build must not replace; one line saying why."""
     out, project = Path(out).resolve(), Path(project).resolve()
     if out == project or project.is_relative_to(out):
-        raise OutputError(f"--out {out}: is the project folder or a folder above it; the build replaces its "
-                          "output entirely, so choose a new folder such as _book")
+        raise OutputError(
+            f"--out {out}: is the project folder or a folder above it; the build replaces its "
+            "output entirely, so choose a new folder such as _book"
+        )
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise OutputError(f"--out {out}: is a file, not a folder the build created; choose another path")
     legacy = out == project / "_book" and (out / "index.html").is_file()  # the default book of older builds
     if out.is_dir() and any(out.iterdir()) and not owned(out) and not legacy:
-        raise OutputError(f"--out {out}: folder is not empty and was not written by this build (no {MARKER}); "
-                          "choose a new or empty folder")
+        raise OutputError(
+            f"--out {out}: folder is not empty and was not written by this build (no {MARKER}); "
+            "choose a new or empty folder"
+        )
     parent = out.parent
     if not parent.is_dir():
         try:
@@ -59,8 +64,9 @@ def check_output(out: Path, project: Path) -> None:
     free = free_bytes(parent)
     need = max(MIN_FREE, 2 * tree_size(out))
     if free < need:
-        raise OutputError(f"--out {out}: only {free / 2**20:.0f} MiB free on its disk, the build needs "
-                          f"{need / 2**20:.0f} MiB")
+        raise OutputError(
+            f"--out {out}: only {free / 2**20:.0f} MiB free on its disk, the build needs {need / 2**20:.0f} MiB"
+        )
 
 
 def writable(folder: Path) -> bool:
@@ -141,8 +147,10 @@ class BuildLock:
             self.fh.seek(0)
             pid = self.fh.read().strip() or "?"
             self.fh.close()
-            raise BuildLocked(f"another build (pid {pid}) is running in {self.path.parent}; wait for it to "
-                              "finish, or use another REDID_BUILD") from None
+            raise BuildLocked(
+                f"another build (pid {pid}) is running in {self.path.parent}; wait for it to "
+                "finish, or use another REDID_BUILD"
+            ) from None
         self.fh.seek(0)
         self.fh.truncate()
         self.fh.write(str(os.getpid()))

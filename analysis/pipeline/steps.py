@@ -1,4 +1,5 @@
 """Declared inputs and outputs of each pipeline step, with content hashes (for audit and caching)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,11 @@ def files_under(path: Path) -> list[tuple[str, Path]]:
     """(name relative to `path`'s parent, file) for a file, or for every file under a directory."""
     path = Path(path)
     if path.is_dir():
-        return [(f.relative_to(path.parent).as_posix(), f) for f in sorted(path.rglob("*"))
-                if f.is_file() and not any(part in SKIP for part in f.parts) and f.suffix != ".pyc"]
+        return [
+            (f.relative_to(path.parent).as_posix(), f)
+            for f in sorted(path.rglob("*"))
+            if f.is_file() and not any(part in SKIP for part in f.parts) and f.suffix != ".pyc"
+        ]
     return [(path.name, path)] if path.is_file() else []
 
 

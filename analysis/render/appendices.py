@@ -18,11 +18,29 @@ from .errors import RenderError
 SOURCES = Path("data") / "sources.yaml"
 PAPER_README = Path("data") / "paper" / "README.md"
 LOCK = Path("requirements.lock")
-PAGES = {"data-sources": "appendices/data-sources.qmd", "assumptions": "appendices/assumptions.qmd",
-         "colophon": "appendices/colophon.qmd"}
+PAGES = {
+    "data-sources": "appendices/data-sources.qmd",
+    "assumptions": "appendices/assumptions.qmd",
+    "colophon": "appendices/colophon.qmd",
+}
 ASSUMPTION_SECTIONS = ("Ambiguities resolved", "Points left open")
-KEY_PACKAGES = ("pandas", "numpy", "statsmodels", "matplotlib", "papermill", "nbformat", "pooch", "pandera",
-                "PyYAML", "pypandoc-binary", "pypandoc_binary", "typst", "pagefind-bin", "pagefind_bin", "pytest")
+KEY_PACKAGES = (
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "matplotlib",
+    "papermill",
+    "nbformat",
+    "pooch",
+    "pandera",
+    "PyYAML",
+    "pypandoc-binary",
+    "pypandoc_binary",
+    "typst",
+    "pagefind-bin",
+    "pagefind_bin",
+    "pytest",
+)
 
 
 @dataclass(frozen=True)
@@ -62,24 +80,37 @@ def data_sources_page(project_root: Path) -> str:
     if not path.is_file():
         raise RenderError(f"{SOURCES}: not found (the data-sources appendix is rendered from it)")
     inputs = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("inputs") or []
-    out = ["# Data sources {#sec-app-data-sources}", "",
-           f"Every raw input of the book, as declared in `{SOURCES}`. Each file is downloaded from its pinned "
-           "URL (or copied from the offline mirror) and refused unless its sha256 matches. Third-party data "
-           "keep their own terms, listed here under *licence*.", "",
-           "| input | publisher | licence |", "|:--|:--|:--|"]
-    out += [f"| [`{i['id']}`](#sec-src-{i['id']}) | {_cell(i.get('publisher'))} | {_cell(i.get('licence'))} |"
-            for i in inputs]
+    out = [
+        "# Data sources {#sec-app-data-sources}",
+        "",
+        f"Every raw input of the book, as declared in `{SOURCES}`. Each file is downloaded from its pinned "
+        "URL (or copied from the offline mirror) and refused unless its sha256 matches. Third-party data "
+        "keep their own terms, listed here under *licence*.",
+        "",
+        "| input | publisher | licence |",
+        "|:--|:--|:--|",
+    ]
+    out += [
+        f"| [`{i['id']}`](#sec-src-{i['id']}) | {_cell(i.get('publisher'))} | {_cell(i.get('licence'))} |"
+        for i in inputs
+    ]
     for i in inputs:
         series = i.get("series") or {}
         units = sorted({_cell(s.get("unit")) for s in series.values() if isinstance(s, dict) and s.get("unit")})
-        rows = [("title", _cell(i.get("title"))), ("publisher", _cell(i.get("publisher"))),
-                ("pinned URL", _url(i.get("url")) if i.get("url") else "none (mirror only)"),
-                ("publisher URL", _cell(i.get("publisher_url"))), ("licence", _cell(i.get("licence"))),
-                ("sha256", f"`{i.get('sha256', '')}`"), ("vintage", _cell(i.get("vintage"))),
-                ("frequency", _cell(i.get("frequency"))),
-                ("used for", _cell("; ".join(map(str, i.get("variables") or [])))),
-                ("units", "; ".join(units) or "—"), ("why this source", _cell(i.get("choice"))),
-                ("caveats", _cell(i.get("caveats")))]
+        rows = [
+            ("title", _cell(i.get("title"))),
+            ("publisher", _cell(i.get("publisher"))),
+            ("pinned URL", _url(i.get("url")) if i.get("url") else "none (mirror only)"),
+            ("publisher URL", _cell(i.get("publisher_url"))),
+            ("licence", _cell(i.get("licence"))),
+            ("sha256", f"`{i.get('sha256', '')}`"),
+            ("vintage", _cell(i.get("vintage"))),
+            ("frequency", _cell(i.get("frequency"))),
+            ("used for", _cell("; ".join(map(str, i.get("variables") or [])))),
+            ("units", "; ".join(units) or "—"),
+            ("why this source", _cell(i.get("choice"))),
+            ("caveats", _cell(i.get("caveats"))),
+        ]
         out += ["", f"## `{i['id']}` {{#sec-src-{i['id']}}}", "", "| | |", "|:--|:--|"]
         out += [f"| {k} | {v or '—'} |" for k, v in rows]
     return "\n".join(out) + "\n"
@@ -100,10 +131,13 @@ def assumptions_page(project_root: Path) -> str:
     sections = _sections(path.read_text(encoding="utf-8"), ASSUMPTION_SECTIONS)
     if not sections:
         raise RenderError(f"{PAPER_README}: no section named {' or '.join(ASSUMPTION_SECTIONS)}")
-    out = ["# Modelling assumptions about the paper {#sec-app-assumptions}", "",
-           "The paper's tables leave some readings open: which column a printed row belongs to, what an "
-           "unlabelled column is, how a number split across lines is read. These are the readings this book "
-           f"takes, numbered as in `{PAPER_README}`, where the paper's values are transcribed."]
+    out = [
+        "# Modelling assumptions about the paper {#sec-app-assumptions}",
+        "",
+        "The paper's tables leave some readings open: which column a printed row belongs to, what an "
+        "unlabelled column is, how a number split across lines is read. These are the readings this book "
+        f"takes, numbered as in `{PAPER_README}`, where the paper's values are transcribed.",
+    ]
     for title, body in sections:
         out += ["", f"## {title}", "", body]
     return "\n".join(out) + "\n"
@@ -118,33 +152,47 @@ def locked_versions(project_root: Path) -> dict[str, str]:
     return {name.strip(): version.strip() for name, version in pins}
 
 
-def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str, str]],
-                  href_prefix: str = "") -> str:
+def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str, str]], href_prefix: str = "") -> str:
     """Software, commit, date and build time, then the downloads (`(href, description)`)."""
     versions = locked_versions(project_root)
     key = [(p, versions[p]) for p in KEY_PACKAGES if p in versions]
     if os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible output: nothing that changes between builds
-        took = ("printed by each build (`python -m analysis build`) and measured by "
-                "`scripts/benchmark_build.py`; not stored here, so that a rebuild gives the same bytes")
+        took = (
+            "printed by each build (`python -m analysis build`) and measured by "
+            "`scripts/benchmark_build.py`; not stored here, so that a rebuild gives the same bytes"
+        )
     elif info.seconds is not None:
         took = f"{info.seconds:.0f} s for the data and chapter steps (rendering not included)"
     else:
         took = "not measured (rendered outside `python -m analysis build`)"
-    out = ["# Colophon {#sec-app-colophon}", "",
-           "| | |", "|:--|:--|",
-           f"| commit | `{info.commit}` |",
-           f"| {'date (of the last commit)' if os.environ.get('SOURCE_DATE_EPOCH') else 'built'} | "
-           f"{info.started.strftime('%Y-%m-%d %H:%M UTC')} |",
-           f"| build time | {took} |",
-           f"| Python | {info.python} ({info.machine}) |",
-           f"| packages | {len(versions)} pinned in `requirements.lock`; the main ones below |", "",
-           "| package | version |", "|:--|:--|"]
+    out = [
+        "# Colophon {#sec-app-colophon}",
+        "",
+        "| | |",
+        "|:--|:--|",
+        f"| commit | `{info.commit}` |",
+        f"| {'date (of the last commit)' if os.environ.get('SOURCE_DATE_EPOCH') else 'built'} | "
+        f"{info.started.strftime('%Y-%m-%d %H:%M UTC')} |",
+        f"| build time | {took} |",
+        f"| Python | {info.python} ({info.machine}) |",
+        f"| packages | {len(versions)} pinned in `requirements.lock`; the main ones below |",
+        "",
+        "| package | version |",
+        "|:--|:--|",
+    ]
     out += [f"| {p} | {v} |" for p, v in key]
-    out += ["", "Fonts: Libertinus Serif (Latin, built into typst) and Noto Serif CJK SC (Chinese, Debian "
-            "`fonts-noto-cjk`). Figures are drawn with matplotlib as SVG.", "",
-            "## Downloads {#sec-app-downloads}", "",
-            "Everything a referee needs to go from a number to code and data, in this book's `downloads/` "
-            "folder.", "", "| file | what |", "|:--|:--|"]
+    out += [
+        "",
+        "Fonts: Libertinus Serif (Latin, built into typst) and Noto Serif CJK SC (Chinese, Debian "
+        "`fonts-noto-cjk`). Figures are drawn with matplotlib as SVG.",
+        "",
+        "## Downloads {#sec-app-downloads}",
+        "",
+        "Everything a referee needs to go from a number to code and data, in this book's `downloads/` folder.",
+        "",
+        "| file | what |",
+        "|:--|:--|",
+    ]
     out += [f"| [`{Path(h).name}`]({href_prefix}{h}) | {_cell(d)} |" for h, d in downloads]
     return "\n".join(out) + "\n"
 

@@ -53,7 +53,7 @@ def splice_lists(node, fn: Callable[[Node], list | None]) -> None:
                 splice_lists(item, fn)
                 i += 1
             else:
-                node[i:i + 1] = new
+                node[i : i + 1] = new
                 i += len(new)
 
 
@@ -70,8 +70,7 @@ def stringify(node) -> str:
         return " "
     if t in ("Code", "Math"):
         return c[1]
-    if t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript",
-             "Plain", "Para"):
+    if t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript", "Plain", "Para"):
         return stringify(c)
     if t in ("Span", "Link", "Image", "Quoted", "Cite"):
         return stringify(c[1] if t != "Quoted" else c[1])

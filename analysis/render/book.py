@@ -17,18 +17,29 @@ from .provenance import Provenance
 FORMATS = ("html", "pdf")
 
 
-def _with_colophon(config: BookConfig, chapters: list[Chapter], executed: dict, out_dir: Path,
-                   info: BuildInfo, downloads: list[tuple[str, str]]) -> list[Chapter]:
+def _with_colophon(
+    config: BookConfig,
+    chapters: list[Chapter],
+    executed: dict,
+    out_dir: Path,
+    info: BuildInfo,
+    downloads: list[tuple[str, str]],
+) -> list[Chapter]:
     page = PAGES["colophon"]
     if page not in config.all_chapters:
         return chapters
     text = {page: colophon_page(config.root, info, downloads)}
-    return [load_chapter(config, page, executed, out_dir, generated=text) if c.path == page else c
-            for c in chapters]
+    return [load_chapter(config, page, executed, out_dir, generated=text) if c.path == page else c for c in chapters]
 
 
-def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path, formats=FORMATS,
-                build_dir: Path | None = None, build_seconds: float | None = None) -> dict:
+def render_book(
+    project_root: Path,
+    executed: dict[str, Path],
+    out_dir: Path,
+    formats=FORMATS,
+    build_dir: Path | None = None,
+    build_seconds: float | None = None,
+) -> dict:
     """Render the book in `project_root` into `out_dir`.
 
     `executed` maps each `.ipynb` chapter path (as in `_quarto.yml`) to its executed copy;
@@ -51,8 +62,9 @@ def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path, fo
     chapters = _with_colophon(config, chapters, executed, out_dir, info, downloads)
     targets = number_book(chapters)
     written: dict = {"figures": [f for c in chapters for f in c.figures]}
-    written["downloads"] = write_downloads(out_dir, build_dir, executed, tables,
-                                           [e.as_row() for e in provenance.exhibits.values()])
+    written["downloads"] = write_downloads(
+        out_dir, build_dir, executed, tables, [e.as_row() for e in provenance.exhibits.values()]
+    )
     if "html" in formats:
         written["html"] = write_html_book(chapters, targets, config, out_dir, info)
     if "pdf" in formats:
@@ -60,13 +72,21 @@ def render_book(project_root: Path, executed: dict[str, Path], out_dir: Path, fo
     return written
 
 
-def render_project(project_root: Path, executed: dict[str, Path], out_dir: Path, formats=FORMATS,
-                   build_dir: Path | None = None, build_seconds: float | None = None) -> dict:
+def render_project(
+    project_root: Path,
+    executed: dict[str, Path],
+    out_dir: Path,
+    formats=FORMATS,
+    build_dir: Path | None = None,
+    build_seconds: float | None = None,
+) -> dict:
     """Render with Quarto when it is on PATH (all formats), else with pandoc + typst.
 
     Returns the `render_book` dict (or {"out_dir": ...} for Quarto) plus "engine": "quarto"|"pandoc".
     """
     if quarto.quarto_available():
-        return {"engine": "quarto",
-                "out_dir": quarto.render_with_quarto(project_root, executed, out_dir, build_dir, build_seconds)}
+        return {
+            "engine": "quarto",
+            "out_dir": quarto.render_with_quarto(project_root, executed, out_dir, build_dir, build_seconds),
+        }
     return {"engine": "pandoc", **render_book(project_root, executed, out_dir, formats, build_dir, build_seconds)}

@@ -16,7 +16,7 @@ def split_cell_options(source: str) -> tuple[dict, str]:
     n = 0
     while n < len(lines) and lines[n].lstrip().startswith(OPTION_PREFIX):
         n += 1
-    option_yaml = "\n".join(line.lstrip()[len(OPTION_PREFIX):].removeprefix(" ") for line in lines[:n])
+    option_yaml = "\n".join(line.lstrip()[len(OPTION_PREFIX) :].removeprefix(" ") for line in lines[:n])
     options = yaml.safe_load(option_yaml) if option_yaml.strip() else {}
     if options is None:
         options = {}

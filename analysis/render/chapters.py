@@ -56,14 +56,21 @@ def _executed_path(chapter: str, executed: dict) -> Path:
     return path
 
 
-def load_chapter(config: BookConfig, chapter: str, executed: dict, out_dir: Path, provenance=None,
-                 generated: dict[str, str] | None = None) -> Chapter:
+def load_chapter(
+    config: BookConfig,
+    chapter: str,
+    executed: dict,
+    out_dir: Path,
+    provenance=None,
+    generated: dict[str, str] | None = None,
+) -> Chapter:
     """Read a `.qmd` from the project (or its generated text) or convert the executed copy of an
     `.ipynb` chapter (with provenance lines when `provenance` is given)."""
     alt_texts: dict[str, str] = {}
     if chapter.endswith(".ipynb"):
-        converted = notebook_to_markdown(_executed_path(chapter, executed), chapter,
-                                         out_dir / FIGURES_DIR, FIGURES_DIR, provenance=provenance)
+        converted = notebook_to_markdown(
+            _executed_path(chapter, executed), chapter, out_dir / FIGURES_DIR, FIGURES_DIR, provenance=provenance
+        )
         markdown, labels, figures = converted.markdown, converted.cell_labels, converted.figures
         alt_texts = converted.alt_texts
     elif generated and chapter in generated:
@@ -78,12 +85,19 @@ def load_chapter(config: BookConfig, chapter: str, executed: dict, out_dir: Path
     typeset(doc)
     _title_heading(doc)
     h1 = first_h1(doc["blocks"])
-    return Chapter(chapter, doc, labels, figures, title=stringify(h1["c"][2]) if h1 else Path(chapter).stem,
-                   appendix=chapter in config.appendices, alt_texts=alt_texts)
+    return Chapter(
+        chapter,
+        doc,
+        labels,
+        figures,
+        title=stringify(h1["c"][2]) if h1 else Path(chapter).stem,
+        appendix=chapter in config.appendices,
+        alt_texts=alt_texts,
+    )
 
 
-def load_chapters(config: BookConfig, executed: dict, out_dir: Path, provenance=None,
-                  generated: dict[str, str] | None = None) -> list[Chapter]:
+def load_chapters(
+    config: BookConfig, executed: dict, out_dir: Path, provenance=None, generated: dict[str, str] | None = None
+) -> list[Chapter]:
     """All chapters then appendices, in book order."""
-    return [load_chapter(config, chapter, executed, out_dir, provenance, generated)
-            for chapter in config.all_chapters]
+    return [load_chapter(config, chapter, executed, out_dir, provenance, generated) for chapter in config.all_chapters]

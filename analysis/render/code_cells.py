@@ -22,10 +22,12 @@ def _attr(node: dict, key: str) -> str | None:
 def select_code(blocks: list, echo: bool) -> None:
     """In place: drop the cell sources the format does not show (`echo` of the format, unless the
     cell itself said `echo: true`), as Quarto merges cell, format and project options."""
+
     def keep(node: dict) -> list | None:
         if _is_code(node) and not echo and _attr(node, ECHO_ATTR) != "true":
             return []
         return None
+
     splice_lists(blocks, keep)
 
 
@@ -34,6 +36,7 @@ def fold_code(blocks: list, fold: bool, summary: str = "Code") -> None:
 
     A cell's own `code-fold` ("true", "false", "show") overrides the format's setting.
     """
+
     def wrap(node: dict) -> list | None:
         if not _is_code(node):
             return None
@@ -42,17 +45,28 @@ def fold_code(blocks: list, fold: bool, summary: str = "Code") -> None:
         if not folded:
             return [{"t": "Div", "c": [["", ["code-cell"], []], [node]]}]
         opened = " open" if cell_fold == "show" else ""
-        return [{"t": "RawBlock", "c": ["html", f'<details class="code-fold"{opened}><summary>'
-                                                f'{html.escape(summary)}</summary>']},
-                node, {"t": "RawBlock", "c": ["html", "</details>"]}]
+        return [
+            {
+                "t": "RawBlock",
+                "c": ["html", f'<details class="code-fold"{opened}><summary>{html.escape(summary)}</summary>'],
+            },
+            node,
+            {"t": "RawBlock", "c": ["html", "</details>"]},
+        ]
+
     splice_lists(blocks, wrap)
 
 
 def provenance_to_typst(blocks: list) -> None:
     """In place (PDF): a provenance div becomes a call of the template's `provenance` function."""
+
     def wrap(node: dict) -> list | None:
         if node.get("t") == "Div" and PROVENANCE_CLASS in node["c"][0][1]:
-            return [{"t": "RawBlock", "c": ["typst", "#provenance["]}, *node["c"][1],
-                    {"t": "RawBlock", "c": ["typst", "]"]}]
+            return [
+                {"t": "RawBlock", "c": ["typst", "#provenance["]},
+                *node["c"][1],
+                {"t": "RawBlock", "c": ["typst", "]"]},
+            ]
         return None
+
     splice_lists(blocks, wrap)

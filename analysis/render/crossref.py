@@ -61,8 +61,9 @@ def is_unnumbered(a: list) -> bool:
     return bool(UNNUMBERED & set(a[1]))
 
 
-def chapter_numbers(chapters: list[tuple[str, list]], index_stem: str = "index",
-                    appendices: frozenset[str] | set[str] = frozenset()) -> dict[str, int | str | None]:
+def chapter_numbers(
+    chapters: list[tuple[str, list]], index_stem: str = "index", appendices: frozenset[str] | set[str] = frozenset()
+) -> dict[str, int | str | None]:
     """Map chapter file -> chapter number (None for the index page and `.unnumbered` chapters).
 
     Chapters in `appendices` are lettered A, B, ... as Quarto letters a book's appendices.
@@ -117,13 +118,19 @@ def number_chapter(blocks: list, chapter: str, page: str, number: int | str | No
             if number is not None and not is_unnumbered(a) and (level > 1 or is_chapter_h1):
                 if level > 1:
                     counters[level - 2] += 1
-                    counters[level - 1:] = [0] * (6 - level + 1)
-                num = ".".join([str(number), *map(str, counters[:level - 1])])
-                node["c"][2] = [{"t": "Span", "c": [attr("", [NUMBER_CLASS]), [{"t": "Str", "c": num}]]},
-                                {"t": "Space"}, *inlines]
+                    counters[level - 1 :] = [0] * (6 - level + 1)
+                num = ".".join([str(number), *map(str, counters[: level - 1])])
+                node["c"][2] = [
+                    {"t": "Span", "c": [attr("", [NUMBER_CLASS]), [{"t": "Str", "c": num}]]},
+                    {"t": "Space"},
+                    *inlines,
+                ]
             if a[0].startswith("sec-"):
-                targets.append(Target(a[0], chapter, page, num, stringify(inlines), is_chapter_h1,
-                                      is_appendix=isinstance(number, str)))
+                targets.append(
+                    Target(
+                        a[0], chapter, page, num, stringify(inlines), is_chapter_h1, is_appendix=isinstance(number, str)
+                    )
+                )
         elif t in ("Table", "Figure", "Div") and CROSSREF_KEY.match(node["c"][0][0] or ""):
             label = node["c"][0][0]
             kind = label.split("-", 1)[0]
@@ -142,16 +149,19 @@ def index_targets(targets: list[Target]) -> dict[str, Target]:
     index: dict[str, Target] = {}
     for target in targets:
         if target.label in index:
-            raise RenderError(f"{target.chapter}: label {target.label} is already defined in "
-                              f"{index[target.label].chapter}")
+            raise RenderError(
+                f"{target.chapter}: label {target.label} is already defined in {index[target.label].chapter}"
+            )
         index[target.label] = target
     return index
 
 
 def _ref_link(target: Target, citation: dict, href: Callable[[Target], str]) -> list:
     number_only = citation["citationMode"]["t"] == "SuppressAuthor"
-    link = {"t": "Link", "c": [attr("", ["quarto-xref"]), str_inlines(target.ref_text(number_only)),
-                               [href(target), ""]]}
+    link = {
+        "t": "Link",
+        "c": [attr("", ["quarto-xref"]), str_inlines(target.ref_text(number_only)), [href(target), ""]],
+    }
     prefix = citation["citationPrefix"]
     return [*prefix, *([{"t": "Space"}] if prefix else []), link, *citation["citationSuffix"]]
 
@@ -161,12 +171,12 @@ def _bib_cite(citations: list) -> dict:
     return {"t": "Cite", "c": [citations, literal]}
 
 
-def resolve_crossrefs(blocks: list, targets: dict[str, Target], href: Callable[[Target], str],
-                      chapter: str) -> None:
+def resolve_crossrefs(blocks: list, targets: dict[str, Target], href: Callable[[Target], str], chapter: str) -> None:
     """In place: replace cross-reference citations by links to `href(target)`.
 
     Other citations stay for citeproc. RenderError names the chapter and an unknown key.
     """
+
     def rewrite(node: dict) -> list | None:
         if node["t"] != "Cite" or not any(is_crossref_key(c["citationId"]) for c in node["c"][0]):
             return None
@@ -178,8 +188,9 @@ def resolve_crossrefs(blocks: list, targets: dict[str, Target], href: Callable[[
                 pending.append(citation)
                 continue
             if key not in targets:
-                raise RenderError(f"{chapter}: unresolved cross-reference @{key} "
-                                  "(no heading, table or figure has this label)")
+                raise RenderError(
+                    f"{chapter}: unresolved cross-reference @{key} (no heading, table or figure has this label)"
+                )
             if pending:
                 pieces.append([_bib_cite(pending)])
                 pending = []

@@ -22,7 +22,9 @@ BUILD_FILES = (
 )
 
 
-def planned_downloads(build_dir: Path | None, executed: dict, tables: list[str], pdf_name: str | None) -> list[tuple[str, str]]:
+def planned_downloads(
+    build_dir: Path | None, executed: dict, tables: list[str], pdf_name: str | None
+) -> list[tuple[str, str]]:
     """(book-relative href, description) of every download this build will hold."""
     out: list[tuple[str, str]] = []
     if pdf_name:
@@ -38,8 +40,10 @@ def planned_downloads(build_dir: Path | None, executed: dict, tables: list[str],
 def table_rows(table: dict) -> list[list[str]]:
     """Header and body rows of a pandoc Table node as plain text."""
     _, _, _, head, bodies, foot = table["c"]
+
     def cells(row):
         return [stringify(cell[4]) for cell in row[1]]
+
     rows = [cells(r) for r in head[1]]
     for body in bodies:
         rows += [cells(r) for r in body[2]] + [cells(r) for r in body[3]]
@@ -49,12 +53,12 @@ def table_rows(table: dict) -> list[list[str]]:
 
 def labelled_tables(blocks: list) -> dict[str, dict]:
     """Label -> Table node of every `tbl-` table in `blocks`."""
-    return {n["c"][0][0]: n for n in iter_nodes(blocks)
-            if n["t"] == "Table" and n["c"][0][0].startswith("tbl-")}
+    return {n["c"][0][0]: n for n in iter_nodes(blocks) if n["t"] == "Table" and n["c"][0][0].startswith("tbl-")}
 
 
-def write_downloads(out_dir: Path, build_dir: Path | None, executed: dict, tables: dict[str, dict],
-                    exhibits: list[dict]) -> list[Path]:
+def write_downloads(
+    out_dir: Path, build_dir: Path | None, executed: dict, tables: dict[str, dict], exhibits: list[dict]
+) -> list[Path]:
     """Write every download into `out_dir/downloads`; return the files written."""
     root = Path(out_dir) / DOWNLOADS
     (root / "notebooks").mkdir(parents=True, exist_ok=True)

@@ -32,8 +32,13 @@ def font_files(family: str) -> list[Path]:
         return sorted({Path(file) for families, file in fonts if want in (f.lower() for f in families)})
     squashed = family.replace(" ", "").lower()  # no fontconfig: match file names, e.g. NotoSerifCJK
     squashed = squashed.removesuffix("sc").removesuffix("tc").removesuffix("jp").removesuffix("kr")
-    return sorted(p for d in FONT_DIRS if d.is_dir() for p in d.rglob("*")
-                  if p.suffix.lower() in {".ttf", ".otf", ".ttc", ".otc"} and squashed in p.name.lower())
+    return sorted(
+        p
+        for d in FONT_DIRS
+        if d.is_dir()
+        for p in d.rglob("*")
+        if p.suffix.lower() in {".ttf", ".otf", ".ttc", ".otc"} and squashed in p.name.lower()
+    )
 
 
 # Fonts compiled into the typst package itself: usable without any installed file.
@@ -49,7 +54,9 @@ def require_fonts(families: list[str]) -> list[Path]:
         files = font_files(family)
         if not files:
             hint = " (Debian/Ubuntu: `apt-get install fonts-noto-cjk` provides it)" if "CJK" in family else ""
-            raise RenderError(f"PDF: font {family!r} is not installed{hint}; it is needed for the PDF "
-                              "(format.typst.mainfont in _quarto.yml or the CJK fallback)")
+            raise RenderError(
+                f"PDF: font {family!r} is not installed{hint}; it is needed for the PDF "
+                "(format.typst.mainfont in _quarto.yml or the CJK fallback)"
+            )
         dirs += [f.parent for f in files if f.parent not in dirs]
     return dirs

@@ -27,25 +27,30 @@ ASSETS = ("book.css", "book.js")
 def citation_meta(config: BookConfig, info, page_title: str) -> str:
     """`citation_*` meta tags (Google Scholar / Zotero), as Quarto writes them from `citation:`."""
     cite = config.citation or {}
-    tags = [("citation_title", str(cite.get("title") or config.title)),
-            *[("citation_author", a) for a in config.authors],
-            ("citation_publication_date", info.started.strftime("%Y/%m/%d") if info else ""),
-            ("citation_online_date", info.started.strftime("%Y/%m/%d") if info else ""),
-            ("citation_publisher", str(cite.get("publisher") or "")),
-            ("citation_pdf_url", f"{config.output_file}.pdf"),
-            ("citation_language", config.lang),
-            ("citation_technical_report_number", info.commit if info else ""),
-            ("citation_abstract", config.abstract),
-            ("description", config.abstract or config.description),
-            ("dc.rights", config.license)]
+    tags = [
+        ("citation_title", str(cite.get("title") or config.title)),
+        *[("citation_author", a) for a in config.authors],
+        ("citation_publication_date", info.started.strftime("%Y/%m/%d") if info else ""),
+        ("citation_online_date", info.started.strftime("%Y/%m/%d") if info else ""),
+        ("citation_publisher", str(cite.get("publisher") or "")),
+        ("citation_pdf_url", f"{config.output_file}.pdf"),
+        ("citation_language", config.lang),
+        ("citation_technical_report_number", info.commit if info else ""),
+        ("citation_abstract", config.abstract),
+        ("description", config.abstract or config.description),
+        ("dc.rights", config.license),
+    ]
     return "\n".join(f'<meta name="{k}" content="{html.escape(v, quote=True)}">' for k, v in tags if v)
 
 
 def tools_list(config: BookConfig) -> str:
     """Sidebar links to the PDF and the downloads."""
-    return "\n".join([
-        f'<li><a href="{config.output_file}.pdf" download>PDF of the book</a></li>',
-        '<li><a href="colophon.html#sec-app-downloads">Downloads: data, tables, notebooks</a></li>'])
+    return "\n".join(
+        [
+            f'<li><a href="{config.output_file}.pdf" download>PDF of the book</a></li>',
+            '<li><a href="colophon.html#sec-app-downloads">Downloads: data, tables, notebooks</a></li>',
+        ]
+    )
 
 
 def html_href(target: Target) -> str:
@@ -59,16 +64,27 @@ def has_refs_div(blocks: list) -> bool:
 
 def nocite_meta(keys: list[str]) -> dict:
     """A `nocite` metadata value citing `keys` (puts them in the bibliography)."""
-    citations = [{"citationId": k, "citationPrefix": [], "citationSuffix": [],
-                  "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
-                 for k in keys]
+    citations = [
+        {
+            "citationId": k,
+            "citationPrefix": [],
+            "citationSuffix": [],
+            "citationMode": {"t": "NormalCitation"},
+            "citationNoteNum": 0,
+            "citationHash": 0,
+        }
+        for k in keys
+    ]
     return {"t": "MetaInlines", "c": [{"t": "Cite", "c": [citations, str_inlines("@" + " @".join(keys))]}]}
 
 
 def page_toc(blocks: list, max_level: int = 3) -> str:
     """Nested list of links to the page's level-2.. headings."""
-    items = [(b["c"][0], b["c"][1][0], stringify(b["c"][2])) for b in blocks
-             if b.get("t") == "Header" and 2 <= b["c"][0] <= max_level and b["c"][1][0]]
+    items = [
+        (b["c"][0], b["c"][1][0], stringify(b["c"][2]))
+        for b in blocks
+        if b.get("t") == "Header" and 2 <= b["c"][0] <= max_level and b["c"][1][0]
+    ]
     if not items:
         return ""
     out, depth = ["<h2>On this page</h2>"], 1
@@ -94,15 +110,21 @@ def _chapter_label(chapter: Chapter) -> str:
 def chapter_list(chapters: list[Chapter], current: Chapter) -> str:
     active = ' class="active" aria-current="page"'
     return "\n".join(
-        f'<li><a href="{c.stem}.html"{active if c is current else ""}>{_chapter_label(c)}</a></li>'
-        for c in chapters)
+        f'<li><a href="{c.stem}.html"{active if c is current else ""}>{_chapter_label(c)}</a></li>' for c in chapters
+    )
 
 
 def prev_next(chapters: list[Chapter], i: int) -> str:
-    prev = (f'<a class="prev" rel="prev" href="{chapters[i - 1].stem}.html">← {_chapter_label(chapters[i - 1])}</a>'
-            if i > 0 else "<span></span>")
-    nxt = (f'<a class="next" rel="next" href="{chapters[i + 1].stem}.html">{_chapter_label(chapters[i + 1])} →</a>'
-           if i + 1 < len(chapters) else "<span></span>")
+    prev = (
+        f'<a class="prev" rel="prev" href="{chapters[i - 1].stem}.html">← {_chapter_label(chapters[i - 1])}</a>'
+        if i > 0
+        else "<span></span>"
+    )
+    nxt = (
+        f'<a class="next" rel="next" href="{chapters[i + 1].stem}.html">{_chapter_label(chapters[i + 1])} →</a>'
+        if i + 1 < len(chapters)
+        else "<span></span>"
+    )
     return prev + "\n" + nxt
 
 
@@ -127,12 +149,16 @@ def keep_cited_entries(doc: dict, keys: list[str]) -> None:
     wanted = {f"ref-{k}" for k in keys}
     for node in iter_nodes(doc["blocks"]):
         if node["t"] == "Div" and node["c"][0][0] == "refs":
-            node["c"][1] = [b for b in node["c"][1] if not (b["t"] == "Div" and b["c"][0][0].startswith("ref-")
-                                                             and b["c"][0][0] not in wanted)]
+            node["c"][1] = [
+                b
+                for b in node["c"][1]
+                if not (b["t"] == "Div" and b["c"][0][0].startswith("ref-") and b["c"][0][0] not in wanted)
+            ]
 
 
-def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
-                    out_dir: Path, info=None) -> list[Path]:
+def write_html_book(
+    chapters: list[Chapter], targets: dict[str, Target], config: BookConfig, out_dir: Path, info=None
+) -> list[Path]:
     """Write `<stem>.html` for every chapter (index.qmd -> index.html), the assets and the search
     index; return paths."""
     template = Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
@@ -149,21 +175,25 @@ def write_html_book(chapters: list[Chapter], targets: dict[str, Target], config:
         select_code(doc["blocks"], config.html_echo)
         drop_break_hints(doc["blocks"])
         fold_code(doc["blocks"], config.code_fold, config.code_summary)
-        cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args],
-                               what=chapter.path)
+        cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args], what=chapter.path)
         missing = missing_citations(stderr)
         if missing:
-            raise RenderError(f"{chapter.path}: citation key(s) not found in the bibliography: "
-                              + ", ".join(missing))
+            raise RenderError(f"{chapter.path}: citation key(s) not found in the bibliography: " + ", ".join(missing))
         cited = json.loads(cited)
         if not has_refs_div(chapter.blocks):  # the references page lists the whole book
             keep_cited_entries(cited, citation_keys(chapter.blocks))
         body, _ = ast_to(cited, "html5", ["--mathml", "--wrap=none"], what=chapter.path)
         page = template.substitute(
-            lang=html.escape(config.lang), book_title=html.escape(config.title),
-            page_title=html.escape(chapter.title), chapter_list=chapter_list(chapters, chapter),
-            body=body, prev_next=prev_next(chapters, i), page_toc=page_toc(doc["blocks"]),
-            meta_tags=meta_tags, tools=tools_list(config))
+            lang=html.escape(config.lang),
+            book_title=html.escape(config.title),
+            page_title=html.escape(chapter.title),
+            chapter_list=chapter_list(chapters, chapter),
+            body=body,
+            prev_next=prev_next(chapters, i),
+            page_toc=page_toc(doc["blocks"]),
+            meta_tags=meta_tags,
+            tools=tools_list(config),
+        )
         path = out_dir / f"{chapter.stem}.html"
         path.write_text(page, encoding="utf-8")
         written.append(path)

@@ -59,8 +59,15 @@ def code_block(code: str, options: dict, language: str) -> str:
 
 
 class _ChapterWriter:
-    def __init__(self, chapter: str, figures_dir: Path, figures_href: str, language: str, provenance=None,
-                 registry: dict | None = None):
+    def __init__(
+        self,
+        chapter: str,
+        figures_dir: Path,
+        figures_href: str,
+        language: str,
+        provenance=None,
+        registry: dict | None = None,
+    ):
         self.chapter = chapter
         self.stem = Path(chapter).stem
         self.figures_dir = figures_dir
@@ -135,7 +142,8 @@ class _ChapterWriter:
             if kind == "error":
                 raise RenderError(
                     f"{self.where(index)}: the executed notebook holds an error output: "
-                    f"{output.get('ename', '')}: {output.get('evalue', '')}")
+                    f"{output.get('ename', '')}: {output.get('evalue', '')}"
+                )
             if not show_output:
                 continue
             if kind == "stream" and output.get("name") == "stdout":
@@ -155,8 +163,9 @@ def figure_alt(options: dict, record: dict) -> str:
     return _one_line(options.get("fig-alt") or record.get("alt") or record.get("fig-alt") or "")
 
 
-def notebook_to_markdown(notebook: Path, chapter: str, figures_dir: Path, figures_href: str = "figures",
-                         provenance=None) -> ChapterMarkdown:
+def notebook_to_markdown(
+    notebook: Path, chapter: str, figures_dir: Path, figures_href: str = "figures", provenance=None
+) -> ChapterMarkdown:
     """Convert an executed notebook to pandoc markdown.
 
     Every code cell not marked `echo: false` keeps its source as a `.cell-code` block; the writers

@@ -13,8 +13,9 @@ def number_book(chapters: list[Chapter]) -> dict[str, Target]:
     RenderError when a cell declares a `tbl-`/`fig-` label that no table/figure received
     (e.g. a `tbl-` cell whose output is not a markdown table).
     """
-    numbers = chapter_numbers([(c.path, c.blocks) for c in chapters],
-                              appendices={c.path for c in chapters if c.appendix})
+    numbers = chapter_numbers(
+        [(c.path, c.blocks) for c in chapters], appendices={c.path for c in chapters if c.appendix}
+    )
     found = []
     for chapter in chapters:
         chapter.number = numbers[chapter.path]
@@ -23,8 +24,11 @@ def number_book(chapters: list[Chapter]) -> dict[str, Target]:
     for chapter in chapters:
         for label, cell in chapter.cell_labels.items():
             if label not in targets:
-                kind = "markdown table (text/markdown) with tbl-cap" if label.startswith("tbl-") \
-                    else "image with fig-cap"
-                raise RenderError(f"{chapter.path}: cell {cell}: label {label} is declared but the "
-                                  f"cell has no {kind} output to attach it to")
+                kind = (
+                    "markdown table (text/markdown) with tbl-cap" if label.startswith("tbl-") else "image with fig-cap"
+                )
+                raise RenderError(
+                    f"{chapter.path}: cell {cell}: label {label} is declared but the "
+                    f"cell has no {kind} output to attach it to"
+                )
     return targets

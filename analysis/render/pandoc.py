@@ -20,6 +20,7 @@ def pandoc_path() -> str:
     """Path of the pandoc executable bundled with pypandoc_binary."""
     try:
         import pypandoc  # optional heavy tool: imported only when the fallback renderer runs
+
         return pypandoc.get_pandoc_path()
     except (ImportError, OSError) as exc:
         raise RenderError(f"pandoc not available (install pypandoc_binary): {exc}") from exc
@@ -75,14 +76,14 @@ def run_pandoc(args: list[str], stdin: str, *, what: str) -> tuple[str, str]:
 def pandoc_version() -> str:
     try:
         import pypandoc
+
         return pypandoc.get_pandoc_version()
     except (ImportError, OSError):
         return "?"
 
 
 def _run_pandoc(args: list[str], stdin: str, *, what: str) -> tuple[str, str]:
-    proc = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True, text=True,
-                          encoding="utf-8")
+    proc = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True, text=True, encoding="utf-8")
     if proc.returncode != 0:
         raise RenderError(f"{what}: pandoc {' '.join(args[:4])} failed: {proc.stderr.strip()}")
     return proc.stdout, proc.stderr
@@ -102,4 +103,3 @@ def ast_to(doc: dict, to: str, args: list[str], *, what: str) -> tuple[str, str]
 def missing_citations(stderr: str) -> list[str]:
     """Cite keys that citeproc reported as not found in the bibliography."""
     return CITEPROC_MISSING.findall(stderr)
-

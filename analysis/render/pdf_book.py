@@ -20,8 +20,17 @@ from .pandoc import ast_to, memo, memo_store, missing_citations
 
 TEMPLATE = Path(__file__).parent / "templates" / "book.typ"
 CHAPTER_MARK = "// chapter: "
-ATTR_POSITION = {"Header": 1, "CodeBlock": 0, "Div": 0, "Table": 0, "Figure": 0, "Span": 0,
-                 "Code": 0, "Link": 0, "Image": 0}
+ATTR_POSITION = {
+    "Header": 1,
+    "CodeBlock": 0,
+    "Div": 0,
+    "Table": 0,
+    "Figure": 0,
+    "Span": 0,
+    "Code": 0,
+    "Link": 0,
+    "Image": 0,
+}
 
 
 def pdf_href(target: Target) -> str:
@@ -91,7 +100,7 @@ def chapter_at_line(source: str, line: int) -> str | None:
     found = None
     for n, text in enumerate(source.splitlines()[:line], start=1):
         if text.startswith(CHAPTER_MARK):
-            found = text[len(CHAPTER_MARK):].strip()
+            found = text[len(CHAPTER_MARK) :].strip()
     return found
 
 
@@ -101,19 +110,31 @@ def _typst_error_chapter(source: str, diagnostic: str) -> str:
     return chapter or "PDF"
 
 
-def write_pdf_book(chapters: list[Chapter], targets: dict[str, Target], config: BookConfig,
-                   out_dir: Path, info=None) -> Path:
+def write_pdf_book(
+    chapters: list[Chapter], targets: dict[str, Target], config: BookConfig, out_dir: Path, info=None
+) -> Path:
     """Render `out_dir/<output-file>.pdf`; RenderError on missing fonts, citations or typst errors."""
     import typst  # optional heavy tool: imported only when a PDF is written
 
     font_dirs = require_fonts(list(dict.fromkeys([config.mainfont, CJK_FALLBACK])))
     doc = book_document(chapters, targets, config, info)
-    args = ["--citeproc", f"--template={TEMPLATE}", "-V", f"papersize={config.papersize}",
-            "-V", f"lang={config.lang}", "-V", "toc-depth=2",
-            *[f"--bibliography={config.root / b}" for b in config.bibliography]]
-    for key, value in (("title-meta", config.title), ("author-meta", ", ".join(config.authors)),
-                       ("description-meta", config.description or config.abstract),
-                       ("keywords-meta", ", ".join(config.keywords))):
+    args = [
+        "--citeproc",
+        f"--template={TEMPLATE}",
+        "-V",
+        f"papersize={config.papersize}",
+        "-V",
+        f"lang={config.lang}",
+        "-V",
+        "toc-depth=2",
+        *[f"--bibliography={config.root / b}" for b in config.bibliography],
+    ]
+    for key, value in (
+        ("title-meta", config.title),
+        ("author-meta", ", ".join(config.authors)),
+        ("description-meta", config.description or config.abstract),
+        ("keywords-meta", ", ".join(config.keywords)),
+    ):
         args += ["-V", f"{key}={_typst_string(value)}"]
     for font in dict.fromkeys([config.mainfont, CJK_FALLBACK]):
         args += ["-V", f"mainfont={font}"]
@@ -121,29 +142,38 @@ def write_pdf_book(chapters: list[Chapter], targets: dict[str, Target], config: 
     missing = missing_citations(stderr)
     if missing:
         where = {k: c.path for c in reversed(chapters) for k in citation_keys(c.blocks)}
-        raise RenderError("; ".join(f"{where.get(k, 'PDF book')}: citation key {k} not found in the bibliography"
-                                    for k in missing))
+        raise RenderError(
+            "; ".join(f"{where.get(k, 'PDF book')}: citation key {k} not found in the bibliography" for k in missing)
+        )
     typ = out_dir / f".{config.output_file}.typ"
     pdf = out_dir / f"{config.output_file}.pdf"
     source = add_alt_texts(source, {k: v for c in chapters for k, v in c.alt_texts.items()})
     typ.write_text(source, encoding="utf-8")
     stamp = os.environ.get("SOURCE_DATE_EPOCH", "")
     timestamp = int(stamp) if stamp.isdigit() else None  # fixed: byte-identical PDFs (build pipeline sets it)
-    images = b"".join(f.relative_to(out_dir).as_posix().encode() + f.read_bytes()
-                      for f in sorted(out_dir.rglob("*")) if f.is_file() and f.suffix.lower() in (".png", ".svg", ".jpg"))
-    hit, slot = memo("typst " + typst.__version__, [str(timestamp), *map(str, font_dirs)],
-                     source.encode() + hashlib.sha256(images).digest())
+    images = b"".join(
+        f.relative_to(out_dir).as_posix().encode() + f.read_bytes()
+        for f in sorted(out_dir.rglob("*"))
+        if f.is_file() and f.suffix.lower() in (".png", ".svg", ".jpg")
+    )
+    hit, slot = memo(
+        "typst " + typst.__version__,
+        [str(timestamp), *map(str, font_dirs)],
+        source.encode() + hashlib.sha256(images).digest(),
+    )
     if hit is not None:  # the same typst source was typeset before: the same PDF
         shutil.copyfile(hit, pdf)
         typ.unlink()
         return pdf
     try:
-        typst.compile(str(typ), output=str(pdf), root=str(out_dir), font_paths=[str(d) for d in font_dirs],
-                      timestamp=timestamp)
+        typst.compile(
+            str(typ), output=str(pdf), root=str(out_dir), font_paths=[str(d) for d in font_dirs], timestamp=timestamp
+        )
     except Exception as exc:  # typst.TypstError carries a diagnostic with file:line
         diagnostic = getattr(exc, "diagnostic", "") or str(exc)
-        raise RenderError(f"{_typst_error_chapter(source, diagnostic)}: typst failed: {diagnostic} "
-                          f"(typst source kept at {typ})") from exc
+        raise RenderError(
+            f"{_typst_error_chapter(source, diagnostic)}: typst failed: {diagnostic} (typst source kept at {typ})"
+        ) from exc
     typ.unlink()
     memo_store(slot, pdf.read_bytes())
     return pdf

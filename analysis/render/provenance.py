@@ -43,14 +43,22 @@ class Exhibit:
         return f"{TABLES_DIR}/{self.label}.csv" if self.kind == "tbl" else ""
 
     def as_row(self) -> dict:
-        return {"label": self.label, "chapter": self.chapter, "cell": self.cell, "function": self.function,
-                "commit": self.commit, "inputs": "; ".join(f"{k} sha256:{v}" for k, v in self.inputs.items())}
+        return {
+            "label": self.label,
+            "chapter": self.chapter,
+            "cell": self.cell,
+            "function": self.function,
+            "commit": self.commit,
+            "inputs": "; ".join(f"{k} sha256:{v}" for k, v in self.inputs.items()),
+        }
 
 
 def git_commit(root: Path) -> str:
     """Short commit of `root` ("+dirty" when tracked files changed; "unknown" outside git)."""
+
     def git(*args):
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
     head = git("rev-parse", "--short=10", "HEAD")
     if head.returncode != 0:
         return "unknown"
@@ -126,8 +134,14 @@ def sha256_tree(path: Path) -> str:
 class Provenance:
     """Provenance of every labelled exhibit of one build."""
 
-    def __init__(self, commit: str, steps: dict | None = None, registry: dict[str, dict] | None = None,
-                 project_root: Path | None = None, build_dir: Path | None = None):
+    def __init__(
+        self,
+        commit: str,
+        steps: dict | None = None,
+        registry: dict[str, dict] | None = None,
+        project_root: Path | None = None,
+        build_dir: Path | None = None,
+    ):
         self.commit = commit
         self.steps = steps or {}
         self.registry = registry or {}
@@ -148,8 +162,7 @@ class Provenance:
 
     def _chapter_inputs(self, chapter: str) -> dict[str, str]:
         step = self.steps.get(chapter) or {}
-        return {Path(p).name: sha for p, sha in (step.get("inputs") or {}).items()
-                if not p.endswith(".ipynb")}
+        return {Path(p).name: sha for p, sha in (step.get("inputs") or {}).items() if not p.endswith(".ipynb")}
 
     def input_hash(self, name: str) -> tuple[str, str] | None:
         """(shown name, sha256) of one registry input: a build product or a file/folder of the project,

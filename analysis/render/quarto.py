@@ -62,14 +62,16 @@ def annotate_notebook(path: Path, chapter: str, provenance=None) -> None:
     nbformat.write(nb, str(path))
 
 
-def stage_project(project_root: Path, executed: dict, stage: Path, provenance=None,
-                  generated: dict[str, str] | None = None) -> None:
+def stage_project(
+    project_root: Path, executed: dict, stage: Path, provenance=None, generated: dict[str, str] | None = None
+) -> None:
     """Copy the book's sources into `stage`, with executed notebooks at their chapter paths (annotated
     with provenance lines) and the generated appendix pages in place of their placeholders."""
     project_root = Path(project_root)
     config = load_config(project_root)
-    names = dict.fromkeys([*STAGED_FILES, *config.bibliography,
-                           *(c for c in config.all_chapters if not c.endswith(".ipynb"))])
+    names = dict.fromkeys(
+        [*STAGED_FILES, *config.bibliography, *(c for c in config.all_chapters if not c.endswith(".ipynb"))]
+    )
     for name in names:
         if (project_root / name).is_file():
             (stage / name).parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +109,9 @@ def _book_pages(config: BookConfig, executed: dict, scratch: Path, provenance, b
     return generated, tables
 
 
-def render_with_quarto(project_root: Path, executed: dict, out_dir: Path, build_dir: Path | None = None,
-                       build_seconds: float | None = None) -> Path:
+def render_with_quarto(
+    project_root: Path, executed: dict, out_dir: Path, build_dir: Path | None = None, build_seconds: float | None = None
+) -> Path:
     """Stage the project in a temporary directory, run `quarto render --to all`, copy `_book` to
     out_dir, then add the downloads."""
     quarto = shutil.which("quarto")
@@ -129,7 +132,6 @@ def render_with_quarto(project_root: Path, executed: dict, out_dir: Path, build_
         if not book.is_dir():
             raise RenderError("quarto render finished but wrote no _book directory")
         shutil.copytree(book, out_dir, dirs_exist_ok=True)
-    write_downloads(Path(out_dir), build_dir, executed, tables,
-                    [e.as_row() for e in provenance.exhibits.values()])
+    write_downloads(Path(out_dir), build_dir, executed, tables, [e.as_row() for e in provenance.exhibits.values()])
     sys.stdout.flush()
     return Path(out_dir)

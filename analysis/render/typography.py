@@ -49,9 +49,15 @@ def _fix_strings(node) -> None:
 def _p_equals_zero(inlines: list) -> None:
     """In place: "p = 0.000" in prose becomes "p < 0.001"."""
     for i in range(len(inlines) - 4):
-        a, _, eq, _, num = inlines[i:i + 5]
-        if (a.get("t") == "Str" and a["c"].rstrip().endswith("p") and a["c"][-2:-1] in ("", "(", " ")
-                and eq.get("t") == "Str" and eq["c"] == "=" and num.get("t") == "Str"):
+        a, _, eq, _, num = inlines[i : i + 5]
+        if (
+            a.get("t") == "Str"
+            and a["c"].rstrip().endswith("p")
+            and a["c"][-2:-1] in ("", "(", " ")
+            and eq.get("t") == "Str"
+            and eq["c"] == "="
+            and num.get("t") == "Str"
+        ):
             smaller = below(num["c"])
             if smaller:
                 eq["c"], num["c"] = "<", smaller[2:]

@@ -5,6 +5,7 @@ reported item (a coefficient with its SE and stars, an N, an R², a descriptive 
 `audit` matches each item with our estimate (`analysis.estimates.load`) or our descriptive
 statistic (`analysis.descriptives.describe`) and classifies the difference (`REASONS`).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,18 +23,22 @@ NOT_ESTIMABLE = "not estimable"
 REASONS = {
     "same": "agrees with the paper to the precision the paper prints (and the same stars)",
     "data source": "our public series differ from the paper's unpublished ones (levels, coverage, N), so the "
-                   "number differs",
+    "number differs",
     "not identified": "the design cannot identify it: a year-level variable or outcome next to year fixed "
-                      "effects, or treat/period next to mineral and year effects",
+    "effects, or treat/period next to mineral and year effects",
     "not estimable": "no public series can estimate it (oxide prices start after the 2006 policy)",
     "inference convention": "the coefficient agrees but its standard error or stars differ (variance estimator, "
-                            "degrees of freedom)",
+    "degrees of freedom)",
     "not computed": "the table's estimates are missing from this build (its chapter did not run)",
 }
 # table -> the paper's title; the chapter and function come from the exhibit registry (data/exhibits.yaml)
 TITLES = {
-    "table2": "Descriptive statistics", "table3": "Baseline DID", "table4": "Event study (parallel trends)",
-    "table5": "Robustness: other controls", "table6": "Mechanisms", "table7": "Heterogeneity by oxide",
+    "table2": "Descriptive statistics",
+    "table3": "Baseline DID",
+    "table4": "Event study (parallel trends)",
+    "table5": "Robustness: other controls",
+    "table6": "Mechanisms",
+    "table7": "Heterogeneity by oxide",
 }
 MODEL_ROWS = {"Observations": "n", "R-squared": "r2"}
 
@@ -42,6 +47,7 @@ def table_name(table: str) -> str:
     """'table3' -> 'Table 3 (表3)': the paper's numbering, marked as the paper's."""
     n = table.replace("table", "")
     return f"Table {n} (表{n})"
+
 
 DESCRIPTIVE = ("n", "mean", "sd", "min", "max")
 
@@ -72,20 +78,39 @@ def paper_items(reported: pd.DataFrame) -> pd.DataFrame:
         if table == "table2":
             for stat in DESCRIPTIVE:
                 if stat in by:
-                    rows.append({**base, "statistic": stat, "paper": by[stat].value,
-                                 "decimals": printed_decimals(by[stat].value_text)})
+                    rows.append(
+                        {
+                            **base,
+                            "statistic": stat,
+                            "paper": by[stat].value,
+                            "decimals": printed_decimals(by[stat].value_text),
+                        }
+                    )
         elif "coef" in by:
             se = by.get("se")
             n_stars = by["stars"].value if "stars" in by else 0
-            rows.append({**base, "statistic": "coef", "paper": by["coef"].value,
-                         "paper_se": se.value if se is not None else np.nan,
-                         "paper_stars": int(n_stars) if np.isfinite(n_stars) else 0,
-                         "decimals": printed_decimals(by["coef"].value_text),
-                         "se_decimals": printed_decimals(se.value_text) if se is not None else None})
+            rows.append(
+                {
+                    **base,
+                    "statistic": "coef",
+                    "paper": by["coef"].value,
+                    "paper_se": se.value if se is not None else np.nan,
+                    "paper_stars": int(n_stars) if np.isfinite(n_stars) else 0,
+                    "decimals": printed_decimals(by["coef"].value_text),
+                    "se_decimals": printed_decimals(se.value_text) if se is not None else None,
+                }
+            )
         elif term in MODEL_ROWS and MODEL_ROWS[term] in by:
             stat = MODEL_ROWS[term]
-            rows.append({**base, "term": stat.upper() if stat == "n" else "R²", "statistic": stat,
-                         "paper": by[stat].value, "decimals": printed_decimals(by[stat].value_text)})
+            rows.append(
+                {
+                    **base,
+                    "term": stat.upper() if stat == "n" else "R²",
+                    "statistic": stat,
+                    "paper": by[stat].value,
+                    "decimals": printed_decimals(by[stat].value_text),
+                }
+            )
     cols = ["table", "column", "term", "statistic", "paper", "paper_se", "paper_stars", "decimals", "se_decimals"]
     return pd.DataFrame(rows).reindex(columns=cols)
 
@@ -112,7 +137,8 @@ def classify(item: pd.Series, ours: pd.Series | None, column_kind: str = "", com
     `item`: a row of `paper_items`; `ours`: our matching estimates row (estimate, se, p, identified,
     note) for a coefficient, or a Series with 'value' for N, R² and Table 2 (None if absent);
     `column_kind`: 'not identified'/'not estimable' when the column's DID is, so that R² and the
-    constant of such a column inherit it (N only 'not estimable'); `computed`: False when the table's estimates are missing.
+    constant of such a column inherit it (N only 'not estimable'); `computed`: False when the table's
+    estimates are missing.
     """
     if not computed:
         return "not computed"
@@ -122,9 +148,15 @@ def classify(item: pd.Series, ours: pd.Series | None, column_kind: str = "", com
         if not bool(ours["identified"]):
             return _kind(ours["note"]) or "not identified"
         if _agrees(float(ours["estimate"]), item["paper"], item["decimals"]):
-            se_ok = not np.isfinite(item["paper_se"]) or _agrees(float(ours["se"]), item["paper_se"], item["se_decimals"])
-            return "same" if se_ok and stars(float(ours["p"])) == "*" * int(item["paper_stars"]) else "inference convention"
-        return (column_kind if item["term"] == "Constant" and column_kind else "data source")
+            se_ok = not np.isfinite(item["paper_se"]) or _agrees(
+                float(ours["se"]), item["paper_se"], item["se_decimals"]
+            )
+            return (
+                "same"
+                if se_ok and stars(float(ours["p"])) == "*" * int(item["paper_stars"])
+                else "inference convention"
+            )
+        return column_kind if item["term"] == "Constant" and column_kind else "data source"
     value = np.nan if ours is None else float(ours["value"])
     if _agrees(value, item["paper"], 0 if item["statistic"] == "n" else item["decimals"]):
         return "same"
@@ -148,8 +180,10 @@ def audit(reported: pd.DataFrame, estimates: pd.DataFrame, descriptive: pd.DataF
     items = paper_items(reported)
     est = estimates.assign(column=estimates["column"].astype(str))
     have = set(est["table"])
-    lookup = {(t, c, term): r for (t, c, term), r in
-              zip(zip(est["table"], est["column"], est["term"]), est.to_dict("records"))}
+    lookup = {
+        (t, c, term): r
+        for (t, c, term), r in zip(zip(est["table"], est["column"], est["term"]), est.to_dict("records"))
+    }
     model = est.groupby(["table", "column"])[["n", "r2"]].first() if len(est) else pd.DataFrame(columns=["n", "r2"])
     kinds = _column_kinds(est) if len(est) else {}
     rows = []
@@ -197,8 +231,12 @@ def _ours_fields(item: dict, ours: pd.Series | None) -> dict:
         return {"ours": est, "difference": est - item["paper"], "paper_text": paper_text, "ours_text": text}
     dec = 0 if stat == "n" else item["decimals"]
     value = np.nan if ours is None else float(ours["value"])
-    return {"ours": value, "difference": value - item["paper"] if np.isfinite(value) else np.nan,
-            "paper_text": _fmt(item["paper"], dec), "ours_text": _fmt(value, 0) if stat == "n" else fmt_number(value)}
+    return {
+        "ours": value,
+        "difference": value - item["paper"] if np.isfinite(value) else np.nan,
+        "paper_text": _fmt(item["paper"], dec),
+        "ours_text": _fmt(value, 0) if stat == "n" else fmt_number(value),
+    }
 
 
 def summary(audited: pd.DataFrame) -> pd.DataFrame:
@@ -215,12 +253,21 @@ def display(audited: pd.DataFrame, table: str) -> pd.DataFrame:
     """One table's audit rows for display: column (Table 2: statistic; oxide formulas with subscripts),
     term, paper, ours, difference, reason."""
     rows = audited[audited["table"] == table]
-    diff = [_fmt(d, 0 if s == "n" else dec, exact=True) for d, dec, s in zip(rows["difference"], rows["decimals"], rows["statistic"])]
+    diff = [
+        _fmt(d, 0 if s == "n" else dec, exact=True)
+        for d, dec, s in zip(rows["difference"], rows["decimals"], rows["statistic"])
+    ]
     first = rows["statistic"] if table == "table2" else rows["column"].map(label)
-    return pd.DataFrame({"statistic" if table == "table2" else "column": first.to_numpy(),
-                         "variable" if table == "table2" else "term": rows["term"].to_numpy(),
-                         "paper": rows["paper_text"].to_numpy(), "ours": rows["ours_text"].to_numpy(),
-                         "difference": diff, "reason": rows["reason"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "statistic" if table == "table2" else "column": first.to_numpy(),
+            "variable" if table == "table2" else "term": rows["term"].to_numpy(),
+            "paper": rows["paper_text"].to_numpy(),
+            "ours": rows["ours_text"].to_numpy(),
+            "difference": diff,
+            "reason": rows["reason"].to_numpy(),
+        }
+    )
 
 
 def made_where(table: str) -> tuple[str, str]:
@@ -234,9 +281,15 @@ def table_map(available: set[str]) -> pd.DataFrame:
     rows = []
     for table, title in TITLES.items():
         chapter, func = made_where(table)
-        rows.append({"the paper's table": table_name(table), "content": title, "chapter": chapter,
-                     "function in analysis/": func,  # plain text: code font does not wrap in PDF tables
-                     "estimates saved": "yes" if table in available else "no"})
+        rows.append(
+            {
+                "the paper's table": table_name(table),
+                "content": title,
+                "chapter": chapter,
+                "function in analysis/": func,  # plain text: code font does not wrap in PDF tables
+                "estimates saved": "yes" if table in available else "no",
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -1,6 +1,7 @@
 """The book's own labels: `{#sec-…}` headings and `#| label:` cell options defined in the sources,
 and the `@sec-/@fig-/@tbl-` references used.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,20 @@ REF = re.compile(r"(?<![\w@])@((?:sec|fig|tbl)-[\w-]*\w)")
 
 def book_sources(root: Path = ROOT) -> list[Path]:
     """The book's source files: the Preface (index.ipynb, or index.qmd in older layouts) and the chapter notebooks."""
-    return [p for p in [root / "index.ipynb", root / "index.qmd", *sorted((root / "chapters").glob("*.ipynb"))]
-            if p.is_file()]
+    return [
+        p
+        for p in [root / "index.ipynb", root / "index.qmd", *sorted((root / "chapters").glob("*.ipynb"))]
+        if p.is_file()
+    ]
 
 
 def _cells(path: Path) -> list[tuple[str, str]]:
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
-        return [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
-                for c in nb["cells"]]
+        return [
+            (c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+            for c in nb["cells"]
+        ]
     return [("markdown", path.read_text(encoding="utf-8"))]
 
 

@@ -5,6 +5,7 @@ claim the numbers support, so that a chapter's generated sentence stays true on 
 "positive" or "negative" is read from the sign, "identical" from the difference, "an outlier" from
 the placebo draws. The chapters call them by name instead of writing lambdas or inline conditions.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

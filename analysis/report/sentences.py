@@ -4,6 +4,7 @@
 a sentence whose numbers are read from the estimates file; an absent or unidentified estimate is named
 as such, never replaced by a number.
 """
+
 from __future__ import annotations
 
 import math
@@ -84,11 +85,14 @@ def did_columns(est, table: str, columns, ref: str) -> tuple[str, Tally]:
     ok = usable(rows)
     pos = [r["column"] for _, r in ok.iterrows() if float(r["estimate"]) > 0 and significant(r)]
     neg = [r["column"] for _, r in ok.iterrows() if float(r["estimate"]) < 0 and significant(r)]
-    text = (f"In {ref}, columns {', '.join(ok['column'])}, the DID coefficient is "
-            f"{_span(ok['estimate'].astype(float))}; "
-            f"it is positive with p < {ALPHA:g} in {len(pos)} of {t.n} columns"
-            + (f" (columns {', '.join(pos)})" if pos else "")
-            + (f" and negative with p < {ALPHA:g} in {len(neg)} (columns {', '.join(neg)})" if neg else "") + ".")
+    text = (
+        f"In {ref}, columns {', '.join(ok['column'])}, the DID coefficient is "
+        f"{_span(ok['estimate'].astype(float))}; "
+        f"it is positive with p < {ALPHA:g} in {len(pos)} of {t.n} columns"
+        + (f" (columns {', '.join(pos)})" if pos else "")
+        + (f" and negative with p < {ALPHA:g} in {len(neg)} (columns {', '.join(neg)})" if neg else "")
+        + "."
+    )
     return text, t
 
 
@@ -103,8 +107,10 @@ def placebo_text(est, ref: str) -> str:
     true, mean = float(by.loc["DID", "estimate"]), float(by.loc["placebo_mean", "estimate"])
     sd, rp = pd.to_numeric(by.loc["placebo_mean", "se"], errors="coerce"), float(by.loc["randomization_p", "estimate"])
     sd_text = "" if pd.isna(sd) else f" (sd {sd:.3f})"
-    return (f"In the placebo test ({ref}) the fake-treated coefficients average {num(mean)}{sd_text} against the true "
-            f"{num(true)}; a share of {rp:.3f} of the draws is at least as large in absolute value.")
+    return (
+        f"In the placebo test ({ref}) the fake-treated coefficients average {num(mean)}{sd_text} against the true "
+        f"{num(true)}; a share of {rp:.3f} of the draws is at least as large in absolute value."
+    )
 
 
 def finding_c1(est, reported, refs) -> dict:
@@ -114,10 +120,13 @@ def finding_c1(est, reported, refs) -> dict:
     paper_1 = lookup(reported, "table3", "(1)", "DID")
     parts = []
     if paper_fe and paper_1 is not None:
-        parts.append(f"The paper reports a DID coefficient of {num(paper_1)} without fixed effects (column (1), "
-                     f"{stars_text(lookup(reported, 'table3', '(1)', 'DID', 'stars'))}) and {_span(paper_fe)} with "
-                     f"them (columns (2)–(5), "
-                     + (f"all {stars_text(stars_fe.pop())}" if len(stars_fe) == 1 else "significance varies") + ").")
+        parts.append(
+            f"The paper reports a DID coefficient of {num(paper_1)} without fixed effects (column (1), "
+            f"{stars_text(lookup(reported, 'table3', '(1)', 'DID', 'stars'))}) and {_span(paper_fe)} with "
+            f"them (columns (2)–(5), "
+            + (f"all {stars_text(stars_fe.pop())}" if len(stars_fe) == 1 else "significance varies")
+            + ")."
+        )
     col1 = rows_for(est, "table3", "DID", ["(1)"])
     fe_text, t3 = did_columns(est, "table3", TABLE3_FE, refs["table3"])
     if not col1.empty:
@@ -133,8 +142,11 @@ def _terms(rows: pd.DataFrame) -> str:
 
 
 def _with_p(rows: pd.DataFrame, sign: int) -> list[str]:
-    return [r["term"] for _, r in usable(rows).iterrows()
-            if significant(r) and math.copysign(1, float(r["estimate"])) == sign and float(r["estimate"]) != 0]
+    return [
+        r["term"]
+        for _, r in usable(rows).iterrows()
+        if significant(r) and math.copysign(1, float(r["estimate"])) == sign and float(r["estimate"]) != 0
+    ]
 
 
 def _first_to_third(post: pd.DataFrame) -> tuple[str, bool]:
@@ -143,16 +155,21 @@ def _first_to_third(post: pd.DataFrame) -> tuple[str, bool]:
     if not {0, 3} <= set(ok.index):
         return "The policy-year or third-year coefficient is not identified, so the path cannot be compared.", False
     a, b = float(ok.loc[0, "estimate"]), float(ok.loc[3, "estimate"])
-    return (f"From the policy year to three years after, the coefficient {path_change(a, b)}.",
-            rising_effect(a, b))
+    return (f"From the policy year to three years after, the coefficient {path_change(a, b)}.", rising_effect(a, b))
 
 
 def _event_evidence(path: pd.DataFrame) -> dict:
     """Tally, rising check and significant pre-policy terms of one event-study path (reference k = −1)."""
     post, pre = path[path["k"] >= 0], path[path["k"] <= -2]
     change, rises = _first_to_third(post)
-    return {"post": post, "pre": pre, "tally": tally(post), "change": change, "rises": rises,
-            "pre_sig": [r["term"] for _, r in usable(pre).iterrows() if significant(r)]}
+    return {
+        "post": post,
+        "pre": pre,
+        "tally": tally(post),
+        "change": change,
+        "rises": rises,
+        "pre_sig": [r["term"] for _, r in usable(pre).iterrows() if significant(r)],
+    }
 
 
 def _signed_counts(post: pd.DataFrame) -> str:
@@ -167,8 +184,10 @@ def _pre_text(ev: dict) -> str:
     if pre.empty:
         return "no pre-policy coefficient is identified"
     if ev["pre_sig"]:
-        return (f"{len(ev['pre_sig'])} of {len(pre)} pre-policy coefficients have p < {ALPHA:g} "
-                f"({', '.join(ev['pre_sig'])})")
+        return (
+            f"{len(ev['pre_sig'])} of {len(pre)} pre-policy coefficients have p < {ALPHA:g} "
+            f"({', '.join(ev['pre_sig'])})"
+        )
     return f"none of the {len(pre)} pre-policy coefficients has p < {ALPHA:g}"
 
 
@@ -189,38 +208,57 @@ def finding_c2(est, reported, refs) -> dict:
     post-policy years. Only when no full event study was saved does the verdict fall back to it."""
     paper = {term: lookup(reported, "table4", "(1)", term) for term in EVENT_PRE + EVENT_POST}
     paper_text = ", ".join(f"{k} {num(v)}" for k, v in paper.items() if v is not None)
-    parts = [f"The paper's event-time coefficients ({paper_text}) rise from the policy year on, and it reads "
-             f"them as an effect that grows with time."] if paper_text else []
+    parts = (
+        [
+            f"The paper's event-time coefficients ({paper_text}) rise from the policy year on, and it reads "
+            f"them as an effect that grows with time."
+        ]
+        if paper_text
+        else []
+    )
     truncated, full = event_path(est, "table4"), event_path(est, "table4_full")
     if truncated.empty and full.empty:
         return {"verdict": "not estimable", "sentence": " ".join(parts + [_absent("table4", refs["table4"])])}
     if not truncated.empty:
         ev = _event_evidence(truncated)
         if ev["tally"].n == 0:
-            parts.append(f"No post-policy coefficient of the truncated specification ({refs['table4']}) is "
-                         f"identified: {_why_not(ev['post'])}.")
+            parts.append(
+                f"No post-policy coefficient of the truncated specification ({refs['table4']}) is "
+                f"identified: {_why_not(ev['post'])}."
+            )
         else:
-            parts.append(f"Re-estimated on the public panel, the paper's truncated specification ({refs['table4']}) "
-                         f"gives {_terms(ev['post'])}: {_signed_counts(ev['post'])}. {ev['change']} "
-                         f"Before the policy, {_pre_text(ev)}; but the reference of this specification pools "
-                         f"pre- and post-policy years ({refs['pooled']}), so it cannot test C2.")
+            parts.append(
+                f"Re-estimated on the public panel, the paper's truncated specification ({refs['table4']}) "
+                f"gives {_terms(ev['post'])}: {_signed_counts(ev['post'])}. {ev['change']} "
+                f"Before the policy, {_pre_text(ev)}; but the reference of this specification pools "
+                f"pre- and post-policy years ({refs['pooled']}), so it cannot test C2."
+            )
     if full.empty:  # `ev` is the truncated specification's
-        parts.append(f"No full event study was saved in this build ({refs['table4_full']}), so the verdict rests on "
-                     f"the truncated specification alone.")
+        parts.append(
+            f"No full event study was saved in this build ({refs['table4_full']}), so the verdict rests on "
+            f"the truncated specification alone."
+        )
         return {"verdict": _event_verdict(ev), "sentence": " ".join(parts)}
     ev = _event_evidence(full)
     if ev["tally"].n == 0:
-        parts.append(f"No post-policy coefficient of the full event study ({refs['table4_full']}) is identified: "
-                     f"{_why_not(ev['post'])}.")
+        parts.append(
+            f"No post-policy coefficient of the full event study ({refs['table4_full']}) is identified: "
+            f"{_why_not(ev['post'])}."
+        )
         return {"verdict": "not estimable", "sentence": " ".join(parts)}
     post = usable(ev["post"])
     top = post.loc[post["estimate"].astype(float).idxmax()]
-    largest = (f"the largest is {top['term']} ({num(float(top['estimate']))})." if float(top["estimate"]) > 0
-               else "none is positive.")
+    largest = (
+        f"the largest is {top['term']} ({num(float(top['estimate']))})."
+        if float(top["estimate"]) > 0
+        else "none is positive."
+    )
     drift = ", so treated and control prices already drifted apart before it" if ev["pre_sig"] else ""
-    parts.append(f"The full event study ({refs['table4_full']}) measures every year against the year before the "
-                 f"policy (k = −1). Before the policy, {_pre_text(ev)}{drift}. "
-                 f"After it, {_signed_counts(ev['post'])}; {largest} {ev['change']} The verdict rests on this study.")
+    parts.append(
+        f"The full event study ({refs['table4_full']}) measures every year against the year before the "
+        f"policy (k = −1). Before the policy, {_pre_text(ev)}{drift}. "
+        f"After it, {_signed_counts(ev['post'])}; {largest} {ev['change']} The verdict rests on this study."
+    )
     return {"verdict": _event_verdict(ev), "sentence": " ".join(parts)}
 
 
@@ -248,8 +286,7 @@ def finding_c4(est, reported, refs) -> dict:
     if rows.empty:
         return {"verdict": "not estimable", "sentence": _absent("table7", ref)}
     if ok.empty:
-        return {"verdict": "not estimable",
-                "sentence": f"No DID coefficient in {ref} is identified: {_why_not(rows)}."}
+        return {"verdict": "not estimable", "sentence": f"No DID coefficient in {ref} is identified: {_why_not(rows)}."}
     coef = {OXIDES[c][0]: float(e) for c, e in zip(ok["column"], ok["estimate"])}
     group = {OXIDES[c][0]: OXIDES[c][1] for c in ok["column"]}
     sig = {OXIDES[r["column"]][0]: significant(r) and float(r["estimate"]) > 0 for _, r in ok.iterrows()}
@@ -258,13 +295,17 @@ def finding_c4(est, reported, refs) -> dict:
     heavy_top = bool(heavy and light) and min(coef[k] for k in heavy) > max(coef[k] for k in light)
     prnd = sum(sig[k] for k in coef if group[k] == "PrNd")
     lace = sum(sig[k] for k in coef if group[k] == "LaCe")
-    text = (f"In {ref} the DID coefficients are {', '.join(f'{k} {num(v)}' for k, v in coef.items())}. "
-            f"The heavy oxides {'are' if heavy_top else 'are not'} above every light oxide; {prnd} Pr/Nd and {lace} "
-            f"La/Ce product(s) are positive with p < {ALPHA:g}.")
+    text = (
+        f"In {ref} the DID coefficients are {', '.join(f'{k} {num(v)}' for k, v in coef.items())}. "
+        f"The heavy oxides {'are' if heavy_top else 'are not'} above every light oxide; {prnd} Pr/Nd and {lace} "
+        f"La/Ce product(s) are positive with p < {ALPHA:g}."
+    )
     pr, ce = lookup(reported, "table7", "(4) PrNd oxide", "DID"), lookup(reported, "table7", "(2) CeO2", "DID")
     if pr is not None and ce is not None and pr < ce:
-        text += (f" (In the paper's own Table 7, PrNd oxide's {num(pr)} is below CeO2's {num(ce)}, so its Pr/Nd "
-                 f"claim rests on significance, not on size.)")
+        text += (
+            f" (In the paper's own Table 7, PrNd oxide's {num(pr)} is below CeO2's {num(ce)}, so its Pr/Nd "
+            f"claim rests on significance, not on size.)"
+        )
     holds = [heavy_top and all(sig[k] for k in heavy), prnd > lace]
     verdict = "supported" if all(holds) else "partly supported" if any(holds) else "not supported"
     return {"verdict": verdict, "sentence": text}
@@ -276,10 +317,15 @@ def finding_h4(est, reported, refs) -> dict:
     if t.n == 0:
         return {"verdict": "not estimable", "sentence": text}
     agree = t.significant + t.opposite_significant == 0
-    return {"verdict": "not supported" if agree else "differs from the paper",
-            "sentence": text + (f" The paper reads its insignificant coefficient as no support for H4; here too "
-                                f"p ≥ {ALPHA:g}." if agree else f" Unlike the paper's, this coefficient has "
-                                                               f"p < {ALPHA:g}.")}
+    return {
+        "verdict": "not supported" if agree else "differs from the paper",
+        "sentence": text
+        + (
+            f" The paper reads its insignificant coefficient as no support for H4; here too p ≥ {ALPHA:g}."
+            if agree
+            else f" Unlike the paper's, this coefficient has p < {ALPHA:g}."
+        ),
+    }
 
 
 # tables of the estimates store the sentences cite; their exhibits come from the registry (data/exhibits.yaml)
@@ -295,13 +341,17 @@ def _refs(defined: set[str] | None) -> dict[str, str]:
     return refs
 
 
-def claim_verdicts(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None, *, alpha: float = ALPHA,
-                   tolerance: float = config.SIZE_TOLERANCE) -> pd.DataFrame:
+def claim_verdicts(
+    estimates: pd.DataFrame | None,
+    reported: pd.DataFrame | None = None,
+    *,
+    alpha: float = ALPHA,
+    tolerance: float = config.SIZE_TOLERANCE,
+) -> pd.DataFrame:
     """The book's verdict table (`verdicts.verdict_table`) on the estimates file: the design-based tests
     (tables `inference*`) and the size table (`size`) are read from it too."""
     est = estimates if estimates is not None else pd.DataFrame(columns=["table"])
-    return verdict_table(est, reported, read_tests(est), read_size(est), alpha=alpha, tolerance=tolerance,
-                         labels=SHORT)
+    return verdict_table(est, reported, read_tests(est), read_size(est), alpha=alpha, tolerance=tolerance, labels=SHORT)
 
 
 def _verdict_sentence(row) -> str:
@@ -314,8 +364,10 @@ def _cr1_caveat(table: pd.DataFrame) -> str:
     size = rows["cr1_size"].iloc[0] if not rows.empty and "cr1_size" in rows else float("nan")
     if not math.isfinite(size):
         return "(The p-values in this description are cluster-robust and decide no verdict.)"
-    return (f"(The p-values in this description are cluster-robust; on this design that test rejects a true null "
-            f"in up to {size:.0%} of samples at a nominal 5%, so they decide no verdict: @sec-one-treated-size.)")
+    return (
+        f"(The p-values in this description are cluster-robust; on this design that test rejects a true null "
+        f"in up to {size:.0%} of samples at a nominal 5%, so they decide no verdict: @sec-one-treated-size.)"
+    )
 
 
 def _combined(parts: pd.DataFrame) -> dict:
@@ -328,8 +380,9 @@ def _combined(parts: pd.DataFrame) -> dict:
     return {"verdict": verdict, "reason": "; ".join(f"{r.claim}: {r.verdict} ({r.reason})" for r in parts.itertuples())}
 
 
-def findings(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None,
-             defined: set[str] | None = None) -> pd.DataFrame:
+def findings(
+    estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None, defined: set[str] | None = None
+) -> pd.DataFrame:
     """Verdict and sentence for C1-C4 and H1-H4 (columns id, verdict, sentence). The verdict comes from
     `claim_verdicts` (tests that hold their size); the sentence describes the estimates, then states the
     verdict and its reason."""
@@ -352,9 +405,15 @@ def findings(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = Non
         "H3": f"{h3_text} {_verdict_sentence(by.loc['H3'])}",
         "H4": f"{h4_text} {_verdict_sentence(by.loc['H4'])}",
     }
-    verdict = {"C1": by.loc["C1", "verdict"], "C2": by.loc["C2", "verdict"], "C3": c3["verdict"],
-               "C4": by.loc["C4", "verdict"], "H2": by.loc["H2", "verdict"], "H3": by.loc["H3", "verdict"],
-               "H4": by.loc["H4", "verdict"]}
+    verdict = {
+        "C1": by.loc["C1", "verdict"],
+        "C2": by.loc["C2", "verdict"],
+        "C3": c3["verdict"],
+        "C4": by.loc["C4", "verdict"],
+        "H2": by.loc["H2", "verdict"],
+        "H3": by.loc["H3", "verdict"],
+        "H4": by.loc["H4", "verdict"],
+    }
     text["H1"], verdict["H1"] = text["C1"], verdict["C1"]
     order = ["C1", "C2", "C3", "C4", "H1", "H2", "H3", "H4"]
     return pd.DataFrame({"id": order, "verdict": [verdict[k] for k in order], "sentence": [text[k] for k in order]})
@@ -375,8 +434,10 @@ def significance_note(estimates: pd.DataFrame | None, table: str = "table3", alp
         return "No degrees of freedom are recorded in this build's estimates."
     d = df.mode().iloc[0]
     g = f" ({int(clusters.mode().iloc[0])} clusters)" if not clusters.empty else ""
-    return (f"With t({int(d)}){g}, p < {alpha:g} needs |t| > {stats.t.ppf(1 - alpha / 2, d):.2f}, so significance "
-            f"(how often that test rejects a true null on this design is measured in @sec-one-treated-size).")
+    return (
+        f"With t({int(d)}){g}, p < {alpha:g} needs |t| > {stats.t.ppf(1 - alpha / 2, d):.2f}, so significance "
+        f"(how often that test rejects a true null on this design is measured in @sec-one-treated-size)."
+    )
 
 
 def load_estimates(build_dir) -> pd.DataFrame:
@@ -387,13 +448,15 @@ def load_estimates(build_dir) -> pd.DataFrame:
 def conclusion_table(conclusions: pd.DataFrame, found: pd.DataFrame, defined: set[str] | None = None) -> pd.DataFrame:
     """C1-C4: the claim, the paper's evidence, where we test it and our verdict."""
     verdict = found.set_index("id")["verdict"]
-    return pd.DataFrame({
-        "": conclusions["id"],
-        "conclusion (seed 000 §六)": conclusions["summary_en"],
-        "paper's evidence": conclusions["evidence_in_paper"],
-        "tested here in": [tested_in(c, defined) for c in conclusions["id"]],
-        "verdict on public data": conclusions["id"].map(verdict),
-    })
+    return pd.DataFrame(
+        {
+            "": conclusions["id"],
+            "conclusion (seed 000 §六)": conclusions["summary_en"],
+            "paper's evidence": conclusions["evidence_in_paper"],
+            "tested here in": [tested_in(c, defined) for c in conclusions["id"]],
+            "verdict on public data": conclusions["id"].map(verdict),
+        }
+    )
 
 
 def advice_table(advice: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
@@ -404,10 +467,13 @@ def advice_table(advice: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     def premises(spec):
         ids = [x.strip() for x in spec.split(";") if x.strip()]
         return "; ".join(f"{i}: {verdict.get(i, 'not assessed')}" for i in ids) or "—"
-    return pd.DataFrame({
-        "": a["id"],
-        "advice (原文)": a["text_zh"],
-        "in English": a["summary_en"],
-        "rests on (verdict here)": a["rests_on"].map(premises),
-        "source": a["source"].map(source_label),
-    })
+
+    return pd.DataFrame(
+        {
+            "": a["id"],
+            "advice (原文)": a["text_zh"],
+            "in English": a["summary_en"],
+            "rests on (verdict here)": a["rests_on"].map(premises),
+            "source": a["source"].map(source_label),
+        }
+    )

@@ -7,6 +7,7 @@ their size, the verdict and its reason. `judge` is the rule for one coefficient 
 The older helpers (`Tally`, `tally`: counts of signs and cluster-robust p-values) describe estimates in
 prose; they decide no verdict.
 """
+
 from __future__ import annotations
 
 import math
@@ -121,13 +122,18 @@ def tally(rows: pd.DataFrame, sign: int = 1, alpha: float = ALPHA) -> Tally:
     ok = usable(rows)
     signs = [0 if float(r["estimate"]) == 0 else math.copysign(1, float(r["estimate"])) for _, r in ok.iterrows()]
     sig = [significant(r, alpha) for _, r in ok.iterrows()]
-    return Tally(len(ok), sum(s == sign for s in signs), sum(s == sign and g for s, g in zip(signs, sig)),
-                 sum(s == -sign and g for s, g in zip(signs, sig)))
+    return Tally(
+        len(ok),
+        sum(s == sign for s in signs),
+        sum(s == sign and g for s, g in zip(signs, sig)),
+        sum(s == -sign and g for s, g in zip(signs, sig)),
+    )
 
 
 def combine(*tallies: Tally) -> Tally:
-    return Tally(*(sum(getattr(t, f) for t in tallies) for f in ("n", "same_sign", "significant",
-                                                                 "opposite_significant")))
+    return Tally(
+        *(sum(getattr(t, f) for t in tallies) for f in ("n", "same_sign", "significant", "opposite_significant"))
+    )
 
 
 def star_count(stars) -> int | None:
@@ -161,8 +167,11 @@ def path_change(earlier: float, later: float) -> str:
     the phrase names the sign and says whether the absolute size grows or shrinks."""
     a, b = num(earlier), num(later)
     if earlier > 0 and later > 0:
-        return f"grows from {a} to {b}" if later > earlier else (
-            f"shrinks from {a} to {b}" if later < earlier else f"stays at {a}")
+        return (
+            f"grows from {a} to {b}"
+            if later > earlier
+            else (f"shrinks from {a} to {b}" if later < earlier else f"stays at {a}")
+        )
     if earlier < 0 and later < 0:
         if abs(later) < abs(earlier):
             return f"stays negative but shrinks in absolute value, from {a} to {b} (less negative)"
@@ -188,12 +197,12 @@ def rising_effect(earlier: float, later: float) -> bool:
 VERDICTS = {
     "supported": "a test that holds its size on this design rejects 'no effect' at 5% in the paper's direction",
     "partly supported": "(claims on several coefficients) such a test rejects in the paper's direction for some, "
-                        "not all",
+    "not all",
     "contradicted": "a test that holds its size rejects 'no effect' at 5% in the opposite direction",
     "not significant": "a test that holds its size, and can reach p < 0.05, does not reject",
     "not testable": "no test that holds its size on this design can reach p < 0.05 (or none was run)",
     "not testable (pre-trend)": "(event studies) a test that holds its size rejects a pre-policy coefficient: the "
-                                "prices drifted apart before the policy, so the later path is not its effect",
+    "prices drifted apart before the policy, so the later path is not its effect",
     "not estimable": "the coefficient is not identified, or was not estimated, in this build",
 }
 
@@ -208,24 +217,53 @@ class Claim:
     table: str
     column: str
     terms: tuple[str, ...] = ("DID",)
-    exhibit: str | None = None       # the `inference` exhibit; None: no design-based test was run
+    exhibit: str | None = None  # the `inference` exhibit; None: no design-based test was run
     paper: tuple[str, str, str] | None = None  # (table, column, term) of reported_values.csv
     sign: int = 1
     pre_terms: tuple[str, ...] = ()  # event studies: pre-policy coefficients that must not be rejected
 
 
 CLAIMS = (
-    Claim("C1", "the quota raised the rare-earth price (H1)", "table3", "(2)", exhibit="table3 (2)",
-          paper=("table3", "(2)", "DID")),
-    Claim("C2", "the effect persists and grows after 2006 (event time 0 to 3 positive)", "table4_full", "(1)",
-          terms=("current", "post_1", "post_2", "post_3"), exhibit="table4_full", paper=("table4", "(1)", "post_3"),
-          pre_terms=("pre_2", "pre_3", "pre_4", "pre_5")),
-    Claim("H2", "demand channel: the quota raised world demand (DID on LNGDP)", "table6", "(1)",
-          paper=("table6", "(1)", "DID")),
-    Claim("H3", "market-structure channel: the quota raised concentration (DID on CR4)", "table6", "(2)",
-          exhibit="table6 (2)", paper=("table6", "(2)", "DID")),
-    Claim("H4", "uncertainty channel: the quota changed policy uncertainty (DID on EPU)", "table6", "(3)",
-          paper=("table6", "(3)", "DID")),
+    Claim(
+        "C1",
+        "the quota raised the rare-earth price (H1)",
+        "table3",
+        "(2)",
+        exhibit="table3 (2)",
+        paper=("table3", "(2)", "DID"),
+    ),
+    Claim(
+        "C2",
+        "the effect persists and grows after 2006 (event time 0 to 3 positive)",
+        "table4_full",
+        "(1)",
+        terms=("current", "post_1", "post_2", "post_3"),
+        exhibit="table4_full",
+        paper=("table4", "(1)", "post_3"),
+        pre_terms=("pre_2", "pre_3", "pre_4", "pre_5"),
+    ),
+    Claim(
+        "H2",
+        "demand channel: the quota raised world demand (DID on LNGDP)",
+        "table6",
+        "(1)",
+        paper=("table6", "(1)", "DID"),
+    ),
+    Claim(
+        "H3",
+        "market-structure channel: the quota raised concentration (DID on CR4)",
+        "table6",
+        "(2)",
+        exhibit="table6 (2)",
+        paper=("table6", "(2)", "DID"),
+    ),
+    Claim(
+        "H4",
+        "uncertainty channel: the quota changed policy uncertainty (DID on EPU)",
+        "table6",
+        "(3)",
+        paper=("table6", "(3)", "DID"),
+    ),
     Claim("C4", "largest effects on heavy oxides (Dy, Tb); Pr/Nd above La/Ce", "table7", ""),
 )
 
@@ -238,49 +276,80 @@ def size_validity(size: pd.DataFrame, alpha: float = ALPHA, tolerance: float = 0
     null = [c for c in size.columns if str(c).startswith("size")]
     power = [c for c in size.columns if str(c).startswith("power")]
     worst = size[null].max(axis=1)
-    return pd.DataFrame({"test": size["test"], "size": worst,
-                         "power": size[power].mean(axis=1) if power else float("nan"),
-                         "valid": worst <= alpha + tolerance})
+    return pd.DataFrame(
+        {
+            "test": size["test"],
+            "size": worst,
+            "power": size[power].mean(axis=1) if power else float("nan"),
+            "valid": worst <= alpha + tolerance,
+        }
+    )
 
 
 def _sign_text(estimate: float, sign: int) -> str:
     return "sign replicated" if math.copysign(1, estimate) == sign and estimate != 0 else "sign not replicated"
 
 
-def judge(estimate: float, identified: bool, tests: pd.DataFrame, validity: pd.DataFrame, *, sign: int = 1,
-          alpha: float = ALPHA, labels: dict | None = None, note: str = "") -> dict:
+def judge(
+    estimate: float,
+    identified: bool,
+    tests: pd.DataFrame,
+    validity: pd.DataFrame,
+    *,
+    sign: int = 1,
+    alpha: float = ALPHA,
+    labels: dict | None = None,
+    note: str = "",
+) -> dict:
     """The verdict on one coefficient: `tests` (test, p, floor) are its design-based tests, `validity`
     (test, size, power, valid) their measured size. Only valid tests count; among those that can reach
     p < alpha, the one with the highest power decides (ties: the smaller floor), so the verdict does not
     pick whichever test happens to reject. Returns verdict, reason, decisive test and its p."""
     name = (labels or {}).get
     if not identified or not math.isfinite(estimate):
-        return {"verdict": "not estimable", "reason": note or "the coefficient is not identified", "test": "",
-                "p": float("nan")}
+        return {
+            "verdict": "not estimable",
+            "reason": note or "the coefficient is not identified",
+            "test": "",
+            "p": float("nan"),
+        }
     sign_text = _sign_text(estimate, sign)
     ok = tests.merge(validity, on="test") if not tests.empty and not validity.empty else pd.DataFrame()
     ok = ok[ok["valid"].astype(bool)] if not ok.empty else ok
     if ok.empty:
-        return {"verdict": "not testable", "reason": f"{sign_text}; no test of this coefficient holds its size on "
-                                                     f"this design", "test": "", "p": float("nan")}
+        return {
+            "verdict": "not testable",
+            "reason": f"{sign_text}; no test of this coefficient holds its size on this design",
+            "test": "",
+            "p": float("nan"),
+        }
     reach = ok[ok["floor"] < alpha]
     if reach.empty:
         low = ok.loc[ok["floor"].idxmin()]
-        return {"verdict": "not testable",
-                "reason": f"{sign_text}; not testable at {alpha:.0%} with one treated mineral — smallest attainable "
-                          f"p = {low['floor']:.3f} ({name(low['test'], low['test'])})",
-                "test": low["test"], "p": float(low["p"])}
+        return {
+            "verdict": "not testable",
+            "reason": f"{sign_text}; not testable at {alpha:.0%} with one treated mineral — smallest attainable "
+            f"p = {low['floor']:.3f} ({name(low['test'], low['test'])})",
+            "test": low["test"],
+            "p": float(low["p"]),
+        }
     best = reach.sort_values(["power", "floor"], ascending=[False, True], kind="stable").iloc[0]
     label = name(best["test"], best["test"])
     if best["p"] < alpha:
         same = math.copysign(1, estimate) == sign
-        return {"verdict": "supported" if same else "contradicted",
-                "reason": f"{sign_text}; {label} rejects no effect (p = {best['p']:.3f})", "test": best["test"],
-                "p": float(best["p"])}
-    return {"verdict": "not significant",
-            "reason": f"{sign_text}; {label}, the most powerful test that holds its size, gives p = {best['p']:.3f} "
-                      f"(its power against an effect of the paper's size: {best['power']:.0%})",
-            "test": best["test"], "p": float(best["p"])}
+        return {
+            "verdict": "supported" if same else "contradicted",
+            "reason": f"{sign_text}; {label} rejects no effect (p = {best['p']:.3f})",
+            "test": best["test"],
+            "p": float(best["p"]),
+        }
+    return {
+        "verdict": "not significant",
+        "reason": f"{sign_text}; {label}, the most powerful test that holds its size, gives p = {best['p']:.3f} "
+        f"(its power against an effect of the paper's size: {best['power']:.0%})",
+        "test": best["test"],
+        "p": float(best["p"]),
+    }
 
 
 def combine_terms(verdicts: list[str], pre_rejected: bool = False) -> str:
@@ -336,9 +405,17 @@ def _cr1_text(p: float, validity: pd.DataFrame, alpha: float, tolerance: float) 
     return f"{p:.3f} (size {size:.0%} at {alpha:.0%}: {'holds' if holds else 'does not hold'})"
 
 
-def verdict_table(estimates: pd.DataFrame | None, reported: pd.DataFrame | None, tests: pd.DataFrame,
-                  size: pd.DataFrame, *, alpha: float = ALPHA, tolerance: float = 0.025, claims=CLAIMS,
-                  labels: dict | None = None) -> pd.DataFrame:
+def verdict_table(
+    estimates: pd.DataFrame | None,
+    reported: pd.DataFrame | None,
+    tests: pd.DataFrame,
+    size: pd.DataFrame,
+    *,
+    alpha: float = ALPHA,
+    tolerance: float = 0.025,
+    claims=CLAIMS,
+    labels: dict | None = None,
+) -> pd.DataFrame:
     """One row per claim: claim, evidence, paper (coefficient and stars), our estimate, the cluster-robust p
     with its measured size, the valid p-values (test: p, floor), verdict and reason. `tests` and `size` are
     the wide frames of `inference.tables.read_tests` / `read_size`."""
@@ -360,21 +437,26 @@ def _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolera
         est = float(ok["estimate"].iloc[0]) if not ok.empty else float("nan")
         note = str(hit["note"].iloc[0]) if not hit.empty else f"no {claim.table} estimates in this build"
         mine = _tests_for(tests, claim.exhibit, term)
-        judged.append(judge(est, not ok.empty, mine, validity, sign=claim.sign, alpha=alpha, labels=labels,
-                            note=note))
+        judged.append(judge(est, not ok.empty, mine, validity, sign=claim.sign, alpha=alpha, labels=labels, note=note))
         ours.append(f"{term} {num(est)}" if math.isfinite(est) else f"{term}: {note}")
         cr1.append(float(ok["p"].iloc[0]) if not ok.empty and "p" in ok else float("nan"))
-        shown += [f"{labels.get(t, t)} {p:.3f} (floor {f:.3f})" for t, p, f in
-                  zip(mine["test"], mine["p"], mine["floor"]) if t in valid and f < alpha]
+        shown += [
+            f"{labels.get(t, t)} {p:.3f} (floor {f:.3f})"
+            for t, p, f in zip(mine["test"], mine["p"], mine["floor"])
+            if t in valid and f < alpha
+        ]
         unreachable = [f for t, f in zip(mine["test"], mine["floor"]) if t in valid and f >= alpha]
         if unreachable:
-            shown.append(f"{len(unreachable)} other valid test(s) cannot reach {alpha:.0%} "
-                         f"(smallest attainable p ≥ {min(unreachable):.3f})")
-    pre = [judge(float(e), True, _tests_for(tests, claim.exhibit, t), validity, alpha=alpha)
-           for t, e in _pre_estimates(rows, claim.pre_terms)]
+            shown.append(
+                f"{len(unreachable)} other valid test(s) cannot reach {alpha:.0%} "
+                f"(smallest attainable p ≥ {min(unreachable):.3f})"
+            )
+    pre = [
+        judge(float(e), True, _tests_for(tests, claim.exhibit, t), validity, alpha=alpha)
+        for t, e in _pre_estimates(rows, claim.pre_terms)
+    ]
     pre_rejected = any(v["verdict"] in ("supported", "contradicted") for v in pre)
-    verdict = judged[0]["verdict"] if len(judged) == 1 else combine_terms([j["verdict"] for j in judged],
-                                                                          pre_rejected)
+    verdict = judged[0]["verdict"] if len(judged) == 1 else combine_terms([j["verdict"] for j in judged], pre_rejected)
     reason = _reasons(terms, judged, labels)
     if claim.exhibit is None and verdict != "not estimable":  # estimated, but no design-based test was run
         shown_rows = usable(rows[rows["term"].isin(terms)])
@@ -387,15 +469,22 @@ def _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolera
         reason += f" ({', '.join(repeats)}: the same fit, not counted again)"
     single = len(terms) == 1
     cr1_row = validity[validity["test"] == "cr1"] if not validity.empty else validity
-    return {"claim": claim.id, "statement": claim.text,
-            "evidence": f"{claim.table} {claim.column}".strip(),
-            "paper": _paper_text(reported, claim), "ours": "; ".join(ours) if ours else "—",
-            "cluster-robust p": _cr1_text(cr1[0], validity, alpha, tolerance) if single and cr1 else
-            "; ".join(f"{p:.3f}" for p in cr1 if math.isfinite(p)) or "—",
-            "valid p-values": "; ".join(dict.fromkeys(shown)) if single else
-            (f"{len(shown)} p-values over {len(terms)} coefficients" if shown else "—"),
-            "verdict": verdict, "reason": reason,
-            "cr1_size": float(cr1_row["size"].iloc[0]) if not cr1_row.empty else float("nan")}
+    return {
+        "claim": claim.id,
+        "statement": claim.text,
+        "evidence": f"{claim.table} {claim.column}".strip(),
+        "paper": _paper_text(reported, claim),
+        "ours": "; ".join(ours) if ours else "—",
+        "cluster-robust p": _cr1_text(cr1[0], validity, alpha, tolerance)
+        if single and cr1
+        else "; ".join(f"{p:.3f}" for p in cr1 if math.isfinite(p)) or "—",
+        "valid p-values": "; ".join(dict.fromkeys(shown))
+        if single
+        else (f"{len(shown)} p-values over {len(terms)} coefficients" if shown else "—"),
+        "verdict": verdict,
+        "reason": reason,
+        "cr1_size": float(cr1_row["size"].iloc[0]) if not cr1_row.empty else float("nan"),
+    }
 
 
 def _reasons(terms, judged: list[dict], labels: dict) -> str:
@@ -409,8 +498,10 @@ def _reasons(terms, judged: list[dict], labels: dict) -> str:
     signs = {j["reason"].split(";")[0] for j in judged}
     sign = signs.pop() if len(signs) == 1 else "signs differ"
     ps = ", ".join(f"{t} {j['p']:.3f}" for t, j in zip(terms, judged))
-    return (f"{sign} for {', '.join(terms)}; {labels.get(judged[0]['test'], judged[0]['test'])}, the deciding test "
-            f"for each, gives p = {ps} ({judged[0]['verdict']})")
+    return (
+        f"{sign} for {', '.join(terms)}; {labels.get(judged[0]['test'], judged[0]['test'])}, the deciding test "
+        f"for each, gives p = {ps} ({judged[0]['verdict']})"
+    )
 
 
 def _tests_for(tests: pd.DataFrame, exhibit: str | None, term: str) -> pd.DataFrame:

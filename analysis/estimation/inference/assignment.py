@@ -6,6 +6,7 @@ An assignment is a unit and a start year. For the baseline DID the tested regres
 the fixed effects. `design_for` turns an assignment into a `Design`; the tests build one per unit
 (randomization over units) or per start year (randomization over policy years).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,8 +51,7 @@ class Model:
     def design_for(self, sample: pd.DataFrame, unit_value, start: int) -> Design:
         """The `Design` of this model's term when `unit_value` is treated from `start`."""
         d, extra = self.columns(sample, unit_value, start)
-        return make_design(sample, d, self.others, unit=self.unit, time=self.time, cluster=self.cluster,
-                           extra=extra)
+        return make_design(sample, d, self.others, unit=self.unit, time=self.time, cluster=self.cluster, extra=extra)
 
 
 def event_model(bins: dict[str, tuple[int, int]], term: str, outcome: str = "LNPRI", **kw) -> Model:
@@ -59,9 +59,13 @@ def event_model(bins: dict[str, tuple[int, int]], term: str, outcome: str = "LNP
     return Model(outcome=outcome, term=term, bins=tuple((n, lo, hi) for n, (lo, hi) in bins.items()), **kw)
 
 
-def admissible_starts(sample: pd.DataFrame, unit_value, min_side: int, *, unit: str = "mineral",
-                      time: str = "year") -> list[int]:
+def admissible_starts(
+    sample: pd.DataFrame, unit_value, min_side: int, *, unit: str = "mineral", time: str = "year"
+) -> list[int]:
     """Start years s with at least `min_side` observed years of `unit_value` before s and from s on."""
     years = np.sort(sample.loc[sample[unit] == unit_value, time].unique())
-    return [int(s) for s in range(int(years.min()), int(years.max()) + 1)
-            if (years < s).sum() >= min_side and (years >= s).sum() >= min_side]
+    return [
+        int(s)
+        for s in range(int(years.min()), int(years.max()) + 1)
+        if (years < s).sum() >= min_side and (years >= s).sum() >= min_side
+    ]

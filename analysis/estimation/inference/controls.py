@@ -15,6 +15,7 @@ estimate of its own variance. With ~20 years per unit, each unit's variance can 
 its own residuals, so the version here compares t-ratios: W_j / SE_j against β̂ / SE₁, SE from the
 assigned unit's own residual variance (`Design.own_se`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,12 +32,12 @@ from analysis.estimation.inference.randomization import share_at_least, stack
 class ControlsTest:
     """Conley–Taber (`studentize=False`) or Ferman–Pinto-style (`studentize=True`) test of H0: β = 0."""
 
-    controls: list[Design]     # each control treated in turn, on the control-only rows
-    codes: list[int]           # their unit codes in those designs
+    controls: list[Design]  # each control treated in turn, on the control-only rows
+    codes: list[int]  # their unit codes in those designs
     names: list
-    real: Design               # the real assignment on the full sample
+    real: Design  # the real assignment on the full sample
     treated_code: int
-    rows: np.ndarray           # mask of the control-only rows within the sample
+    rows: np.ndarray  # mask of the control-only rows within the sample
     studentize: bool = False
 
     @property
@@ -59,8 +60,9 @@ class ControlsTest:
         return share_at_least(W, real)
 
 
-def controls_test(sample: pd.DataFrame, model: Model, treated, policy_year: int,
-                  studentize: bool = False) -> ControlsTest:
+def controls_test(
+    sample: pd.DataFrame, model: Model, treated, policy_year: int, studentize: bool = False
+) -> ControlsTest:
     """Build the test: the controls' assignments on the sample without `treated` (unidentified ones dropped)."""
     rows = (sample[model.unit] != treated).to_numpy()
     sub = sample[rows].reset_index(drop=True)
@@ -73,5 +75,12 @@ def controls_test(sample: pd.DataFrame, model: Model, treated, policy_year: int,
             names.append(u)
     if not controls:
         raise ValueError("no control unit has an identified assignment")
-    return ControlsTest(controls, codes, names, model.design_for(sample, treated, policy_year),
-                        unit_code(sample, treated, model.unit), rows, studentize)
+    return ControlsTest(
+        controls,
+        codes,
+        names,
+        model.design_for(sample, treated, policy_year),
+        unit_code(sample, treated, model.unit),
+        rows,
+        studentize,
+    )

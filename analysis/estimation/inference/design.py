@@ -10,6 +10,7 @@ equal `twfe.fit_twfe`'s (K counts every coefficient, fixed-effect dummies includ
 Everything here is pure numpy on arrays aligned with `Design.sample` (the rows of the panel where the
 outcome and every regressor are observed); `outcome_matrix` lines a panel column up with them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,14 @@ class Basis:
         return A - self.Q @ (self.Q.T @ A)
 
 
-def basis(sample: pd.DataFrame, others: tuple[str, ...] = (), *, unit: str = "mineral", time: str = "year",
-          extra: np.ndarray | None = None) -> Basis:
+def basis(
+    sample: pd.DataFrame,
+    others: tuple[str, ...] = (),
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    extra: np.ndarray | None = None,
+) -> Basis:
     """The basis of intercept + unit and year dummies + `others` columns (+ `extra`, n × m) of `sample`."""
     cols = [fe_matrix(sample, unit, time)]
     if others:
@@ -50,11 +57,11 @@ def basis(sample: pd.DataFrame, others: tuple[str, ...] = (), *, unit: str = "mi
 class Design:
     """The tested regressor of one model, partialled out: coefficient, residuals, CR1 test for many outcomes."""
 
-    d: np.ndarray        # M d, length n
-    dd: float            # d'M d
+    d: np.ndarray  # M d, length n
+    dd: float  # d'M d
     basis: Basis
-    groups: np.ndarray   # cluster codes 0..G−1, length n
-    units: np.ndarray    # unit codes 0..U−1 (the unit each row belongs to), length n
+    groups: np.ndarray  # cluster codes 0..G−1, length n
+    units: np.ndarray  # unit codes 0..U−1 (the unit each row belongs to), length n
     identified: bool
 
     @property
@@ -89,7 +96,7 @@ class Design:
         placebo estimates when units differ in noise (Ferman and Pinto 2019)."""
         rows = self.units == unit
         e = self.resid(Y)[rows]
-        s2 = (e ** 2).sum(axis=0) / max(rows.sum() - 2, 1)
+        s2 = (e**2).sum(axis=0) / max(rows.sum() - 2, 1)
         return np.sqrt(s2 * (self.d[rows] ** 2).sum()) / self.dd
 
 
@@ -98,8 +105,16 @@ def estimation_sample(panel: pd.DataFrame, outcome: str, regressors: tuple[str, 
     return panel.dropna(subset=[outcome, *regressors]).reset_index(drop=True)
 
 
-def make_design(sample: pd.DataFrame, d: np.ndarray, others: tuple[str, ...] = (), *, unit: str = "mineral",
-                time: str = "year", cluster: str = "mineral", extra: np.ndarray | None = None) -> Design:
+def make_design(
+    sample: pd.DataFrame,
+    d: np.ndarray,
+    others: tuple[str, ...] = (),
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    cluster: str = "mineral",
+    extra: np.ndarray | None = None,
+) -> Design:
     """The `Design` of regressor values `d` (length n) on `sample`, partialling out the fixed effects,
     the `others` columns and `extra`; identified as `fit_twfe` decides (‖M d‖ / ‖d − d̄‖ ≥ tolerance)."""
     B = basis(sample, others, unit=unit, time=time, extra=extra)
@@ -107,8 +122,14 @@ def make_design(sample: pd.DataFrame, d: np.ndarray, others: tuple[str, ...] = (
     md = B.annihilate(d)
     scale = np.linalg.norm(d - d.mean())
     ok = bool(scale > 0 and np.linalg.norm(md) / scale >= RANK_TOL)
-    return Design(d=md, dd=float(md @ md) if ok else np.nan, basis=B,
-                  groups=pd.factorize(sample[cluster])[0], units=pd.factorize(sample[unit])[0], identified=ok)
+    return Design(
+        d=md,
+        dd=float(md @ md) if ok else np.nan,
+        basis=B,
+        groups=pd.factorize(sample[cluster])[0],
+        units=pd.factorize(sample[unit])[0],
+        identified=ok,
+    )
 
 
 def unit_code(sample: pd.DataFrame, value, unit: str = "mineral") -> int:

@@ -6,6 +6,7 @@ they would not absorb of d. So one call of `test.pvalues` on the matrix [y − b
 evaluates the whole grid at once. The set is reported as its hull [low, high] on the grid, with flags
 when it reaches an end of the grid (unbounded on that side, as far as the grid can tell) or has holes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -17,6 +17,7 @@ in the size simulation, or one column per hypothesised effect when a confidence 
   p = (1 + #{|fake| ≥ |real|}) / (S + 1)).
 * `PaperPlacebo` — the paper's own procedure (scattered fake-treated rows) read as a test.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,8 +51,8 @@ class UnitRandomization:
 
     designs: list[Design]
     names: list
-    codes: list[int]      # each assigned unit's code in `Design.units`
-    treated: int          # position of the real treated unit in `designs`
+    codes: list[int]  # each assigned unit's code in `Design.units`
+    treated: int  # position of the real treated unit in `designs`
     studentize: bool = False
 
     @property
@@ -71,8 +72,9 @@ class UnitRandomization:
         return share_at_least(s, s[self.treated])
 
 
-def unit_randomization(sample: pd.DataFrame, model: Model, treated, policy_year: int,
-                       studentize: bool = False) -> UnitRandomization:
+def unit_randomization(
+    sample: pd.DataFrame, model: Model, treated, policy_year: int, studentize: bool = False
+) -> UnitRandomization:
     """Every unit of `sample` treated from `policy_year` in turn; units whose assignment is not
     identified (e.g. no observed year before the policy) are left out and do not count in J."""
     designs, names, codes = [], [], []
@@ -91,11 +93,11 @@ def unit_randomization(sample: pd.DataFrame, model: Model, treated, policy_year:
 class TimeRandomization:
     """Randomization over the start year of the treated unit's treatment."""
 
-    designs: list[Design]      # one per start year, on `rows` of the sample
+    designs: list[Design]  # one per start year, on `rows` of the sample
     starts: list[int]
-    real: Design               # the real assignment on the full sample
-    rows: np.ndarray           # boolean mask of the sample rows the fake designs use
-    within: str                # "all" (real year among the starts) or "pre" (fake starts on pre-policy data)
+    real: Design  # the real assignment on the full sample
+    rows: np.ndarray  # boolean mask of the sample rows the fake designs use
+    within: str  # "all" (real year among the starts) or "pre" (fake starts on pre-policy data)
 
     @property
     def floor(self) -> float:
@@ -112,8 +114,9 @@ class TimeRandomization:
         return (1 + share_at_least(fake, real) * len(self.starts)) / (len(self.starts) + 1)
 
 
-def time_randomization(sample: pd.DataFrame, model: Model, treated, policy_year: int, min_side: int,
-                       within: str = "all") -> TimeRandomization:
+def time_randomization(
+    sample: pd.DataFrame, model: Model, treated, policy_year: int, min_side: int, within: str = "all"
+) -> TimeRandomization:
     """Start years with at least `min_side` observed treated years on each side: over the whole sample
     (`within="all"`) or over the pre-policy years only (`within="pre"`). Unidentified starts are dropped."""
     if within not in ("all", "pre"):
@@ -136,7 +139,7 @@ class PaperPlacebo:
     """The paper's placebo (fake DID on randomly scattered rows, fixed draws) read as a test of the real DID:
     p = share of draws with |fake coefficient| ≥ |real| (as `placebo.randomization_p`, no +1)."""
 
-    D: np.ndarray              # n × P partialled fake DIDs (identified draws only)
+    D: np.ndarray  # n × P partialled fake DIDs (identified draws only)
     dd: np.ndarray
     real: Design
 
@@ -148,8 +151,9 @@ class PaperPlacebo:
         return share_at_least(self.D.T @ Y / self.dd[:, None], self.real.beta(Y))
 
 
-def paper_placebo(sample: pd.DataFrame, model: Model, treated, policy_year: int, draws: np.ndarray,
-                  n_rows: int, positions: np.ndarray) -> PaperPlacebo:
+def paper_placebo(
+    sample: pd.DataFrame, model: Model, treated, policy_year: int, draws: np.ndarray, n_rows: int, positions: np.ndarray
+) -> PaperPlacebo:
     """`draws` (P × n_fake) row positions into the full panel of `n_rows` rows, `positions` the panel
     position of each sample row; a fake row outside the sample drops out, as in `placebo.run_placebo`."""
     fake = np.zeros((n_rows, len(draws)))

@@ -21,6 +21,7 @@ simulation itself. A user who needs millions of replications can send the chunks
     with joblib.parallel_config(backend="dask"):   # after dask.distributed.Client(...)
         rates = simulate(suite, noise, ...)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,10 +41,10 @@ class NoiseModel:
     """How to draw noise on the estimation sample: per-unit rows (in year order), scales and AR(1) ρ."""
 
     kind: str
-    unit_rows: tuple[np.ndarray, ...]   # sample row positions of each unit, in year order
+    unit_rows: tuple[np.ndarray, ...]  # sample row positions of each unit, in year order
     unit_years: tuple[np.ndarray, ...]  # their years
-    residuals: tuple[np.ndarray, ...]   # each unit's residual series (same order)
-    sd: np.ndarray                      # each unit's residual standard deviation
+    residuals: tuple[np.ndarray, ...]  # each unit's residual series (same order)
+    sd: np.ndarray  # each unit's residual standard deviation
     rho: float
     block: int
     n: int
@@ -61,8 +62,16 @@ class NoiseModel:
             rows.append(idx)
             years.append(s[m.time].to_numpy()[idx])
             res.append(e[idx])
-        return cls(kind, tuple(rows), tuple(years), tuple(res), np.array([r.std(ddof=1) for r in res]),
-                   pooled_rho(years, res), block, len(s))
+        return cls(
+            kind,
+            tuple(rows),
+            tuple(years),
+            tuple(res),
+            np.array([r.std(ddof=1) for r in res]),
+            pooled_rho(years, res),
+            block,
+            len(s),
+        )
 
     def draw(self, rng: np.random.Generator, R: int) -> np.ndarray:
         """(n × R) noise."""
@@ -70,8 +79,9 @@ class NoiseModel:
             return rng.standard_normal((self.n, R))
         out = np.empty((self.n, R))
         for rows, years, res, sd in zip(self.unit_rows, self.unit_years, self.residuals, self.sd):
-            out[rows] = (ar1(rng, years, self.rho, sd, R) if self.kind == "ar1"
-                         else block_resample(rng, res, self.block, R))
+            out[rows] = (
+                ar1(rng, years, self.rho, sd, R) if self.kind == "ar1" else block_resample(rng, res, self.block, R)
+            )
         return out
 
 
@@ -92,7 +102,7 @@ def ar1(rng: np.random.Generator, years: np.ndarray, rho: float, sd: float, R: i
     x = np.empty((span, R))
     x[0] = eps[0]
     for t in range(1, span):
-        x[t] = rho * x[t - 1] + np.sqrt(1 - rho ** 2) * eps[t]
+        x[t] = rho * x[t - 1] + np.sqrt(1 - rho**2) * eps[t]
     return sd * x[years - years.min()]
 
 
@@ -106,39 +116,64 @@ def block_resample(rng: np.random.Generator, series: np.ndarray, block: int, R: 
     return series[idx.reshape(n_blocks * block, R)[:T]]
 
 
-def _chunk(suite: Suite, noise: NoiseModel, effect: float, seed: int, index: int, size: int,
-           alpha: float) -> dict[str, int]:
+def _chunk(
+    suite: Suite, noise: NoiseModel, effect: float, seed: int, index: int, size: int, alpha: float
+) -> dict[str, int]:
     """Rejection counts of every test in one chunk of `size` replications."""
     rng = np.random.default_rng([seed, index])
     Y = noise.draw(rng, size) + effect * suite.d[:, None]
     return {name: int((test.pvalues(Y) < alpha).sum()) for name, test in suite.tests.items()}
 
 
-def simulate(suite: Suite, noise: NoiseModel, *, effect: float = 0.0, n_sims: int = config.N_SIMULATIONS,
-             seed: int = config.SEED, chunk: int = config.SIM_CHUNK, alpha: float = config.ALPHA,
-             n_jobs: int | None = config.N_JOBS) -> pd.DataFrame:
+def simulate(
+    suite: Suite,
+    noise: NoiseModel,
+    *,
+    effect: float = 0.0,
+    n_sims: int = config.N_SIMULATIONS,
+    seed: int = config.SEED,
+    chunk: int = config.SIM_CHUNK,
+    alpha: float = config.ALPHA,
+    n_jobs: int | None = config.N_JOBS,
+) -> pd.DataFrame:
     """Rejection rate at `alpha` of every test of `suite`: columns test, rate, mc_se, n_sims.
 
     `n_sims` is rounded up to whole chunks; chunk c always uses seed [seed, c]."""
     n_chunks = -(-n_sims // chunk)
-    counts = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(_chunk)(suite, noise, effect, seed, c, chunk, alpha)
-                                     for c in range(n_chunks))
+    counts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(_chunk)(suite, noise, effect, seed, c, chunk, alpha) for c in range(n_chunks)
+    )
     total = n_chunks * chunk
     rate = {name: sum(c[name] for c in counts) / total for name in suite.tests}
-    return pd.DataFrame({"test": list(rate), "rate": list(rate.values()),
-                         "mc_se": [np.sqrt(r * (1 - r) / total) for r in rate.values()], "n_sims": total})
+    return pd.DataFrame(
+        {
+            "test": list(rate),
+            "rate": list(rate.values()),
+            "mc_se": [np.sqrt(r * (1 - r) / total) for r in rate.values()],
+            "n_sims": total,
+        }
+    )
 
 
-def size_power(suite: Suite, *, effect: float, n_sims: int = config.N_SIMULATIONS, seed: int = config.SEED,
-               chunk: int = config.SIM_CHUNK, block: int = config.BLOCK_YEARS, alpha: float = config.ALPHA,
-               n_jobs: int | None = config.N_JOBS) -> pd.DataFrame:
+def size_power(
+    suite: Suite,
+    *,
+    effect: float,
+    n_sims: int = config.N_SIMULATIONS,
+    seed: int = config.SEED,
+    chunk: int = config.SIM_CHUNK,
+    block: int = config.BLOCK_YEARS,
+    alpha: float = config.ALPHA,
+    n_jobs: int | None = config.N_JOBS,
+) -> pd.DataFrame:
     """The size and power table: one row per test, columns `size: <noise>` for every noise kind and
     `power: <noise>` (effect `effect` planted) for the data-matched kinds (ar1, resampled)."""
     out = None
     scenarios = [(f"size: {k}", k, 0.0) for k in KINDS] + [(f"power: {k}", k, effect) for k in KINDS[1:]]
     for column, kind, tau in scenarios:
         noise = NoiseModel.from_data(suite, kind, block)
-        rates = simulate(suite, noise, effect=tau, n_sims=n_sims, seed=seed, chunk=chunk, alpha=alpha,
-                         n_jobs=n_jobs)[["test", "rate"]].rename(columns={"rate": column})
+        rates = simulate(suite, noise, effect=tau, n_sims=n_sims, seed=seed, chunk=chunk, alpha=alpha, n_jobs=n_jobs)[
+            ["test", "rate"]
+        ].rename(columns={"rate": column})
         out = rates if out is None else out.merge(rates, on="test")
     return out

@@ -6,6 +6,7 @@ and the design-based tests of this package; `run` applies them to the data.
 `Suite.sample`. The same objects serve the data (R = 1), the confidence sets (one column per
 hypothesised effect) and the size simulation (one column per replication).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -71,10 +72,17 @@ class Suite:
         return self.sample[self.model.outcome].to_numpy(dtype=float)[:, None]
 
 
-def build_tests(panel: pd.DataFrame, model: Model, *, treated: str = config.TREATED,
-                policy_year: int = config.POLICY_YEAR, min_side: int = config.MIN_SIDE_YEARS,
-                n_placebo: int = config.N_PLACEBO, seed: int = config.SEED,
-                only: tuple[str, ...] | None = None) -> Suite:
+def build_tests(
+    panel: pd.DataFrame,
+    model: Model,
+    *,
+    treated: str = config.TREATED,
+    policy_year: int = config.POLICY_YEAR,
+    min_side: int = config.MIN_SIDE_YEARS,
+    n_placebo: int = config.N_PLACEBO,
+    seed: int = config.SEED,
+    only: tuple[str, ...] | None = None,
+) -> Suite:
     """All tests of `model`'s coefficient (or those in `only`). A test the sample cannot support (e.g. no
     admissible placebo year) is left out and its reason kept in `Suite.skipped`."""
     panel = panel.reset_index(drop=True)
@@ -88,10 +96,12 @@ def build_tests(panel: pd.DataFrame, model: Model, *, treated: str = config.TREA
         "paper_placebo": lambda: _placebo(sample, model, treated, policy_year, panel, keep, n_placebo, seed),
         "ri_unit": lambda: _sized(unit_randomization(sample, model, treated, policy_year), "designs"),
         "ri_unit_t": lambda: _sized(unit_randomization(sample, model, treated, policy_year, True), "designs"),
-        "ri_time_all": lambda: _sized(time_randomization(sample, model, treated, policy_year, min_side, "all"),
-                                      "starts"),
-        "ri_time_pre": lambda: _sized(time_randomization(sample, model, treated, policy_year, min_side, "pre"),
-                                      "starts"),
+        "ri_time_all": lambda: _sized(
+            time_randomization(sample, model, treated, policy_year, min_side, "all"), "starts"
+        ),
+        "ri_time_pre": lambda: _sized(
+            time_randomization(sample, model, treated, policy_year, min_side, "pre"), "starts"
+        ),
         "conley_taber": lambda: _sized(controls_test(sample, model, treated, policy_year), "controls"),
         "ferman_pinto": lambda: _sized(controls_test(sample, model, treated, policy_year, True), "controls"),
     }
@@ -133,13 +143,36 @@ def run(suite: Suite, alpha: float = config.ALPHA, grid_points: int = 201) -> pd
     for name, test in suite.tests.items():
         family, label = LABELS[name]
         cs = invert(test, y, suite.d, grid, alpha) if grid is not None else NO_SET
-        rows.append({"test": name, "family": family, "label": label, "estimate": float(beta[0]),
-                     "p": float(test.pvalues(y)[0]), "floor": float(test.floor), "n_reference": suite.sizes[name],
-                     "ci_low": cs.low, "ci_high": cs.high, "open_low": cs.open_low, "open_high": cs.open_high,
-                     "holes": cs.holes, "grid_step": cs.step, "ci_text": cs.text()})
+        rows.append(
+            {
+                "test": name,
+                "family": family,
+                "label": label,
+                "estimate": float(beta[0]),
+                "p": float(test.pvalues(y)[0]),
+                "floor": float(test.floor),
+                "n_reference": suite.sizes[name],
+                "ci_low": cs.low,
+                "ci_high": cs.high,
+                "open_low": cs.open_low,
+                "open_high": cs.open_high,
+                "holes": cs.holes,
+                "grid_step": cs.step,
+                "ci_text": cs.text(),
+            }
+        )
     for name, why in suite.skipped.items():
         family, label = LABELS[name]
-        rows.append({"test": name, "family": family, "label": label, "estimate": float(beta[0]), "p": np.nan,
-                     "floor": np.nan, "n_reference": 0, "ci_text": f"not available: {why}"})
+        rows.append(
+            {
+                "test": name,
+                "family": family,
+                "label": label,
+                "estimate": float(beta[0]),
+                "p": np.nan,
+                "floor": np.nan,
+                "n_reference": 0,
+                "ci_text": f"not available: {why}",
+            }
+        )
     return pd.DataFrame(rows)
-

@@ -8,6 +8,7 @@ writes the size-and-power table (table `size`: column = scenario, term = test, e
 rate, se = its Monte Carlo standard error). `read_tests` and `read_size` give the wide frames back,
 so later chapters and the verdicts read every number from the estimates file.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,9 +20,21 @@ QUANTITIES = ("coef", "p", "floor", "ci_low", "ci_high")
 
 
 def _row(table, column, outcome, term, value, *, p=np.nan, se=np.nan, n=np.nan, note="") -> dict:
-    return {"table": table, "column": column, "outcome": outcome, "term": term, "estimate": value, "se": se,
-            "p": p, "n": n, "r2": np.nan, "df": np.nan, "clusters": np.nan, "identified": bool(np.isfinite(value))
-            if isinstance(value, float) else True, "note": note}
+    return {
+        "table": table,
+        "column": column,
+        "outcome": outcome,
+        "term": term,
+        "estimate": value,
+        "se": se,
+        "p": p,
+        "n": n,
+        "r2": np.nan,
+        "df": np.nan,
+        "clusters": np.nan,
+        "identified": bool(np.isfinite(value)) if isinstance(value, float) else True,
+        "note": note,
+    }
 
 
 def _closed(value, open_end) -> float:
@@ -30,27 +43,46 @@ def _closed(value, open_end) -> float:
     return np.nan if bool(open_end) or not np.isfinite(value) else value
 
 
-def tidy_tests(results: pd.DataFrame, exhibit: str, coefficient: str, outcome: str = "LNPRI",
-               table: str = "inference") -> pd.DataFrame:
+def tidy_tests(
+    results: pd.DataFrame, exhibit: str, coefficient: str, outcome: str = "LNPRI", table: str = "inference"
+) -> pd.DataFrame:
     """Estimates rows of `suite.run(...)` for `coefficient` of `exhibit` (e.g. 'table3 (2)', 'DID')."""
     rows = []
     for r in results.itertuples():
         key = f"{coefficient}|{r.test}"
         n = float(r.n_reference)
-        values = {"coef": float(r.estimate), "p": float(r.p), "floor": float(r.floor),
-                  "ci_low": _closed(getattr(r, "ci_low", np.nan), getattr(r, "open_low", False)),
-                  "ci_high": _closed(getattr(r, "ci_high", np.nan), getattr(r, "open_high", False))}
+        values = {
+            "coef": float(r.estimate),
+            "p": float(r.p),
+            "floor": float(r.floor),
+            "ci_low": _closed(getattr(r, "ci_low", np.nan), getattr(r, "open_low", False)),
+            "ci_high": _closed(getattr(r, "ci_high", np.nan), getattr(r, "open_high", False)),
+        }
         for q in QUANTITIES:
-            rows.append(_row(table, exhibit, outcome, f"{key}|{q}", values[q], n=n,
-                             p=values["p"] if q == "p" else np.nan,
-                             note=f"{r.label}; confidence set: {r.ci_text}" if q == "p" else ""))
+            rows.append(
+                _row(
+                    table,
+                    exhibit,
+                    outcome,
+                    f"{key}|{q}",
+                    values[q],
+                    n=n,
+                    p=values["p"] if q == "p" else np.nan,
+                    note=f"{r.label}; confidence set: {r.ci_text}" if q == "p" else "",
+                )
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def tidy_path(path: pd.DataFrame, exhibit: str, outcome: str = "LNPRI", table: str = "inference_event") -> pd.DataFrame:
     """Estimates rows of `event.event_path_tests` output: `tidy_tests` for every coefficient of the path."""
-    return pd.concat([tidy_tests(path[path["coefficient"] == c], exhibit, c, outcome, table)
-                      for c in pd.unique(path["coefficient"])], ignore_index=True)
+    return pd.concat(
+        [
+            tidy_tests(path[path["coefficient"] == c], exhibit, c, outcome, table)
+            for c in pd.unique(path["coefficient"])
+        ],
+        ignore_index=True,
+    )
 
 
 def read_tests(estimates: pd.DataFrame, table: str = "inference") -> pd.DataFrame:
@@ -61,8 +93,9 @@ def read_tests(estimates: pd.DataFrame, table: str = "inference") -> pd.DataFram
         return pd.DataFrame(columns=["exhibit", "coefficient", "test", *QUANTITIES, "n", "note"])
     parts = hit["term"].str.split("|", expand=True)
     long = hit.assign(exhibit=hit["column"], coefficient=parts[0], test=parts[1], quantity=parts[2])
-    wide = long.pivot_table(index=["exhibit", "coefficient", "test"], columns="quantity", values="estimate",
-                            aggfunc="first", dropna=False).reset_index()
+    wide = long.pivot_table(
+        index=["exhibit", "coefficient", "test"], columns="quantity", values="estimate", aggfunc="first", dropna=False
+    ).reset_index()
     meta = long[long["quantity"] == "p"][["exhibit", "coefficient", "test", "n", "note"]]
     out = wide.merge(meta, on=["exhibit", "coefficient", "test"], how="left")
     for q in QUANTITIES:

@@ -21,6 +21,7 @@ reject at 5% (2/32 = 0.0625). WCU has no floor above 0. With ONE treated cluster
 show that WCR under-rejects and WCU over-rejects severely: the treated cluster's score, which carries
 all the information about β, is what the bootstrap cannot reproduce.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -91,21 +92,21 @@ class WildBootstrap:
         # M(u_g) for every cluster g and column r: (n, G, R)
         Mu = dsg.basis.annihilate((member.T[:, :, None] * u[:, None, :]).reshape(n, G * R)).reshape(n, G, R)
         A = (member @ (dsg.d[:, None] * Mu.reshape(n, G * R))).reshape(G, G, R).transpose(2, 0, 1)  # (R, G, G)
-        c = member @ dsg.d ** 2                                     # (G,)
-        s = (member @ (dsg.d[:, None] * u)).T                       # (R, G)
+        c = member @ dsg.d**2  # (G,)
+        s = (member @ (dsg.d[:, None] * u)).T  # (R, G)
         # cluster scores of draw v: C v with C = A − c s'/d'd, so Σ_h score_h² = v'(C'C)v, a quadratic form
-        C = A - c[None, :, None] * s[:, None, :] / dsg.dd           # (R, G, G)
+        C = A - c[None, :, None] * s[:, None, :] / dsg.dd  # (R, G, G)
         CtC = np.einsum("rhg,rhk->rgk", C, C)
         i, j = np.triu_indices(G)
-        coef = CtC[:, i, j] * np.where(i == j, 1.0, 2.0)[None, :]   # (R, G(G+1)/2)
+        coef = CtC[:, i, j] * np.where(i == j, 1.0, 2.0)[None, :]  # (R, G(G+1)/2)
         correction = G / (G - 1) * (n - 1) / (n - (dsg.basis.k + 1))
-        V = enumerate_weights(self.weights, G, half=True)           # ±v give the same |t*|
-        pairs = V[i] * V[j]                                         # (G(G+1)/2, B)
+        V = enumerate_weights(self.weights, G, half=True)  # ±v give the same |t*|
+        pairs = V[i] * V[j]  # (G(G+1)/2, B)
         out = np.empty((R, V.shape[1]))
         step = max(1, CHUNK // V.shape[1])
         for lo in range(0, R, step):
             sl = slice(lo, lo + step)
-            db = (s[sl] @ V) / dsg.dd                               # (r, B): β* − β_c
+            db = (s[sl] @ V) / dsg.dd  # (r, B): β* − β_c
             se_b = np.sqrt(correction * np.maximum(coef[sl] @ pairs, 0.0)) / dsg.dd
             with np.errstate(divide="ignore", invalid="ignore"):
                 # a draw whose SE vanishes (to rounding, relative to the sample's) has no variation: t* = NaN

@@ -20,6 +20,7 @@ written with numpy for speed; `tests/test_curve.py` checks the baseline against 
 gets a valid p: exact randomization over which unit is treated (`dates.randomization_p`, i.e. the
 inference package's `unit_randomization`), whose floor is 1 / (number of units with a pre-period).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -40,8 +41,15 @@ FORMS = ("log", "level")
 BASELINE = {"variant": "baseline", "window": "full", "controls": "all", "covariates": "DID only", "form": "log"}
 
 
-def fit_did(sample: pd.DataFrame, outcome: str, covariates: tuple[str, ...] = (), *, treat_col: str = "DID",
-            unit: str = "mineral", time: str = "year") -> dict:
+def fit_did(
+    sample: pd.DataFrame,
+    outcome: str,
+    covariates: tuple[str, ...] = (),
+    *,
+    treat_col: str = "DID",
+    unit: str = "mineral",
+    time: str = "year",
+) -> dict:
     """OLS of outcome on treat_col + covariates + unit and year dummies (rows complete in all of them);
     CR1 by unit (K = rank of the full design) and t(G − 1). NaN estimate if the treatment dummy is
     collinear with the rest (no pre-period, or no treated row)."""
@@ -63,14 +71,15 @@ def fit_did(sample: pd.DataFrame, outcome: str, covariates: tuple[str, ...] = ()
     # FWL: the coefficient on d equals resid'y / resid'resid; its CR1 variance uses the scores resid·e
     rr = resid @ resid
     scores = np.bincount(g_codes, weights=resid * e)
-    var = g / (g - 1) * (n - 1) / (n - k) * (scores @ scores) / rr ** 2
+    var = g / (g - 1) * (n - 1) / (n - k) * (scores @ scores) / rr**2
     se = float(np.sqrt(var))
     p = float(2 * stats.t.sf(abs(b[0] / se), g - 1))
     return {"estimate": float(b[0]), "se": se, "p": p, "n": n, "clusters": g}
 
 
-def level_form(panel: pd.DataFrame, policy_year: int, outcome: str = "LNPRI", unit: str = "mineral",
-               time: str = "year") -> pd.Series:
+def level_form(
+    panel: pd.DataFrame, policy_year: int, outcome: str = "LNPRI", unit: str = "mineral", time: str = "year"
+) -> pd.Series:
     """exp(outcome) divided by the unit's mean of exp(outcome) over the years before `policy_year`."""
     level = np.exp(panel[outcome])
     base = level.where(panel[time] < policy_year).groupby(panel[unit]).transform("mean")
@@ -86,8 +95,15 @@ def grid(variants: dict[str, pd.DataFrame], windows: dict[str, int | None], *, u
     return pd.DataFrame(list(rows), columns=list(DIMENSIONS))
 
 
-def run(variants: dict[str, pd.DataFrame], windows: dict[str, int | None], *, policy_year: int = config.POLICY_YEAR,
-        outcome: str = "LNPRI", unit: str = "mineral", time: str = "year") -> pd.DataFrame:
+def run(
+    variants: dict[str, pd.DataFrame],
+    windows: dict[str, int | None],
+    *,
+    policy_year: int = config.POLICY_YEAR,
+    outcome: str = "LNPRI",
+    unit: str = "mineral",
+    time: str = "year",
+) -> pd.DataFrame:
     """Fit every specification of `grid`: the choices, estimate, se, p (CR1, t(G − 1)), ri_p, ri_floor,
     n, clusters, baseline (True for the book's baseline specification), sorted by estimate."""
     specs = grid(variants, windows, unit=unit)
@@ -117,15 +133,21 @@ def summary(curve: pd.DataFrame, paper_sign: float, level: float = 0.05) -> pd.D
     """How many specifications: estimated (not 'not identified'), with the paper's sign, CR1 p < level
     (flagged: this test does not hold its size), and valid (randomization) p ≤ level; the smallest
     attainable randomization p; by outcome form and overall."""
+
     def block(frame):
         est = frame.dropna(subset=["estimate"])
-        return {"specifications": len(frame), "estimated": len(est),
-                "paper's sign": int((np.sign(est["estimate"]) == np.sign(paper_sign)).sum()),
-                f"CR1 p < {level:g} (size not held)": int((est["p"] < level).sum()),
-                f"CR1 p < {level:g}, paper's sign": int(((est["p"] < level) &
-                                                         (np.sign(est["estimate"]) == np.sign(paper_sign))).sum()),
-                f"valid p ≤ {level:g}": int((est["ri_p"] <= level).sum()),
-                "smallest attainable valid p": float(est["ri_floor"].min()) if len(est) else np.nan}
+        return {
+            "specifications": len(frame),
+            "estimated": len(est),
+            "paper's sign": int((np.sign(est["estimate"]) == np.sign(paper_sign)).sum()),
+            f"CR1 p < {level:g} (size not held)": int((est["p"] < level).sum()),
+            f"CR1 p < {level:g}, paper's sign": int(
+                ((est["p"] < level) & (np.sign(est["estimate"]) == np.sign(paper_sign))).sum()
+            ),
+            f"valid p ≤ {level:g}": int((est["ri_p"] <= level).sum()),
+            "smallest attainable valid p": float(est["ri_floor"].min()) if len(est) else np.nan,
+        }
+
     rows = [{"subset": f"form: {f}", **block(g)} for f, g in curve.groupby("form", sort=False)]
     return pd.DataFrame([*rows, {"subset": "all", **block(curve)}])
 
@@ -135,14 +157,37 @@ def tidy(curve: pd.DataFrame, table: str = "spec_curve", outcome: str = "LNPRI")
     its CR1 SE and p, and ri_p (exact randomization p; its floor in se)."""
     rows = []
     for r in curve.itertuples(index=False):
-        base = {"table": table, "column": r.spec, "outcome": outcome if r.form == "log" else "price / pre-policy mean",
-                "n": r.n, "r2": np.nan, "df": r.clusters - 1, "clusters": r.clusters,
-                "identified": bool(np.isfinite(r.estimate))}
+        base = {
+            "table": table,
+            "column": r.spec,
+            "outcome": outcome if r.form == "log" else "price / pre-policy mean",
+            "n": r.n,
+            "r2": np.nan,
+            "df": r.clusters - 1,
+            "clusters": r.clusters,
+            "identified": bool(np.isfinite(r.estimate)),
+        }
         note = "" if np.isfinite(r.estimate) else "not identified (no pre-policy observation of the treated unit)"
-        rows.append({**base, "term": "DID", "estimate": r.estimate, "se": r.se, "p": r.p,
-                     "note": note or "CR1, t(G-1)" + (" (baseline specification)" if r.baseline else "")})
-        rows.append({**base, "term": "ri_p", "estimate": r.ri_p, "se": r.ri_floor, "p": r.ri_p,
-                     "note": "exact randomization over the treated unit; se column = smallest attainable p"})
+        rows.append(
+            {
+                **base,
+                "term": "DID",
+                "estimate": r.estimate,
+                "se": r.se,
+                "p": r.p,
+                "note": note or "CR1, t(G-1)" + (" (baseline specification)" if r.baseline else ""),
+            }
+        )
+        rows.append(
+            {
+                **base,
+                "term": "ri_p",
+                "estimate": r.ri_p,
+                "se": r.ri_floor,
+                "p": r.ri_p,
+                "note": "exact randomization over the treated unit; se column = smallest attainable p",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -156,9 +201,15 @@ def panels(build_dir, panel: pd.DataFrame, outcome: str = "LNPRI") -> dict[str, 
         return {"baseline": panel}
     base = out.get("baseline")
     key = ["mineral", "year"]
-    if base is None or len(base) != len(panel) or not np.allclose(
-            base.sort_values(key)[outcome].to_numpy(float), panel.sort_values(key)[outcome].to_numpy(float),
-            equal_nan=True):
+    if (
+        base is None
+        or len(base) != len(panel)
+        or not np.allclose(
+            base.sort_values(key)[outcome].to_numpy(float),
+            panel.sort_values(key)[outcome].to_numpy(float),
+            equal_nan=True,
+        )
+    ):
         return {"baseline": panel}
     out["baseline"] = panel
     return out

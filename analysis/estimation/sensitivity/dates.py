@@ -11,6 +11,7 @@ turn is given the treatment from the same date, and p is the share whose |estima
 treated one's (`randomization_p`, the hook). With G = 5 assignments the smallest attainable p is
 1/5 = 0.2, so no date can reject at 5% by construction; the CR1 p is shown but does not hold its size.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -23,9 +24,11 @@ from analysis.estimation.inference.design import estimation_sample, outcome_matr
 from analysis.estimation.inference.randomization import unit_randomization
 from analysis.estimation.twfe import fit_twfe
 
-DATE_EVENTS = {"E04": "mining quota (the paper's date)",
-               "E09": "mining total-quantity control indicators",
-               "E13": "export-quota cut"}
+DATE_EVENTS = {
+    "E04": "mining quota (the paper's date)",
+    "E09": "mining total-quantity control indicators",
+    "E13": "export-quota cut",
+}
 
 
 def treatment_dates(events: pd.DataFrame, event_ids=tuple(DATE_EVENTS)) -> pd.DataFrame:
@@ -34,9 +37,15 @@ def treatment_dates(events: pd.DataFrame, event_ids=tuple(DATE_EVENTS)) -> pd.Da
     missing = hit.index[hit["date"].isna()].tolist()
     if missing:
         raise KeyError(f"policy_events.csv: no dated event {missing}")
-    return pd.DataFrame({"event_id": hit.index, "year": hit["date"].astype(str).str[:4].astype(int).to_numpy(),
-                         "date": hit["date"].astype(str).to_numpy(),
-                         "label": [DATE_EVENTS.get(e, e) for e in hit.index], "source": hit["source"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "event_id": hit.index,
+            "year": hit["date"].astype(str).str[:4].astype(int).to_numpy(),
+            "date": hit["date"].astype(str).to_numpy(),
+            "label": [DATE_EVENTS.get(e, e) for e in hit.index],
+            "source": hit["source"].to_numpy(),
+        }
+    )
 
 
 def with_date(panel: pd.DataFrame, year: int, *, treat: str = "treat", time: str = "year") -> pd.DataFrame:
@@ -45,8 +54,16 @@ def with_date(panel: pd.DataFrame, year: int, *, treat: str = "treat", time: str
     return panel.assign(post=post, DID=panel[treat] * post)
 
 
-def randomization_p(panel: pd.DataFrame, year: int, outcome: str = "LNPRI", covariates: tuple[str, ...] = (), *,
-                    unit: str = "mineral", time: str = "year", treat: str = "treat") -> tuple[float, float]:
+def randomization_p(
+    panel: pd.DataFrame,
+    year: int,
+    outcome: str = "LNPRI",
+    covariates: tuple[str, ...] = (),
+    *,
+    unit: str = "mineral",
+    time: str = "year",
+    treat: str = "treat",
+) -> tuple[float, float]:
     """Exact randomization over which unit is treated from `year`: (p, smallest attainable p).
 
     The test is `inference.randomization.unit_randomization` (every unit with an identified assignment
@@ -65,8 +82,12 @@ def randomization_p(panel: pd.DataFrame, year: int, outcome: str = "LNPRI", cova
     return float(test.pvalues(outcome_matrix(sample, outcome))[0]), float(test.floor)
 
 
-def fit_dates(panel: pd.DataFrame, dates: pd.DataFrame, outcome: str = "LNPRI",
-              ri: Callable[[pd.DataFrame, int], tuple[float, float]] | None = randomization_p) -> pd.DataFrame:
+def fit_dates(
+    panel: pd.DataFrame,
+    dates: pd.DataFrame,
+    outcome: str = "LNPRI",
+    ri: Callable[[pd.DataFrame, int], tuple[float, float]] | None = randomization_p,
+) -> pd.DataFrame:
     """One row per date: year, label, estimate, se, p (CR1, t(G−1)), ri_p, ri_floor, n, n_pre (treated
     observations before the date with an observed outcome)."""
     rows = []
@@ -76,10 +97,24 @@ def fit_dates(panel: pd.DataFrame, dates: pd.DataFrame, outcome: str = "LNPRI",
         term = res.term("DID")
         p_ri, floor = ri(data, int(d.year)) if ri is not None else (np.nan, np.nan)
         n_pre = int(((data["treat"] == 1) & (data["year"] < d.year) & data[outcome].notna()).sum())
-        rows.append({"event_id": d.event_id, "year": int(d.year), "label": d.label, "estimate": term["estimate"],
-                     "se": term["se"], "p": term["p"], "ri_p": p_ri, "ri_floor": floor, "n": res.n,
-                     "df": res.df_inference, "clusters": res.n_clusters, "n_pre": n_pre,
-                     "identified": bool(term["identified"]), "note": term["note"]})
+        rows.append(
+            {
+                "event_id": d.event_id,
+                "year": int(d.year),
+                "label": d.label,
+                "estimate": term["estimate"],
+                "se": term["se"],
+                "p": term["p"],
+                "ri_p": p_ri,
+                "ri_floor": floor,
+                "n": res.n,
+                "df": res.df_inference,
+                "clusters": res.n_clusters,
+                "n_pre": n_pre,
+                "identified": bool(term["identified"]),
+                "note": term["note"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -88,12 +123,44 @@ def tidy(frame: pd.DataFrame, table: str = "sensitivity_dates", outcome: str = "
     randomization p, in estimate and p) and `ri_floor` (its smallest attainable value)."""
     rows = []
     for r in frame.itertuples():
-        base = {"table": table, "column": str(r.year), "outcome": outcome, "n": r.n, "r2": np.nan,
-                "df": r.df, "clusters": r.clusters, "identified": r.identified}
-        rows.append({**base, "term": "DID", "estimate": r.estimate, "se": r.se, "p": r.p,
-                     "note": r.note or f"{r.label} ({r.event_id}); CR1, t(G-1)"})
-        rows.append({**base, "term": "ri_p", "estimate": r.ri_p, "se": np.nan, "p": r.ri_p,
-                     "note": "exact randomization over which unit is treated"})
-        rows.append({**base, "term": "ri_floor", "estimate": r.ri_floor, "se": np.nan, "p": np.nan,
-                     "note": "smallest attainable randomization p (1 / number of assignments)"})
+        base = {
+            "table": table,
+            "column": str(r.year),
+            "outcome": outcome,
+            "n": r.n,
+            "r2": np.nan,
+            "df": r.df,
+            "clusters": r.clusters,
+            "identified": r.identified,
+        }
+        rows.append(
+            {
+                **base,
+                "term": "DID",
+                "estimate": r.estimate,
+                "se": r.se,
+                "p": r.p,
+                "note": r.note or f"{r.label} ({r.event_id}); CR1, t(G-1)",
+            }
+        )
+        rows.append(
+            {
+                **base,
+                "term": "ri_p",
+                "estimate": r.ri_p,
+                "se": np.nan,
+                "p": r.ri_p,
+                "note": "exact randomization over which unit is treated",
+            }
+        )
+        rows.append(
+            {
+                **base,
+                "term": "ri_floor",
+                "estimate": r.ri_floor,
+                "se": np.nan,
+                "p": np.nan,
+                "note": "smallest attainable randomization p (1 / number of assignments)",
+            }
+        )
     return pd.DataFrame(rows)

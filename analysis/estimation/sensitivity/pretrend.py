@@ -21,6 +21,7 @@ column (2), the model under the null of parallel trends) with the N/(N − K) co
 rank, lets the treated mineral be noisier than the controls, and ignores serial correlation (stated
 beside every number).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,11 +39,11 @@ from analysis.estimation.twfe import fe_matrix
 class EventFit:
     """Event coefficients by relative year, with two covariance estimates."""
 
-    k: np.ndarray             # relative year of each single-year coefficient (reference excluded)
+    k: np.ndarray  # relative year of each single-year coefficient (reference excluded)
     beta: np.ndarray
-    cov: np.ndarray           # unit-variance covariance (full rank)
-    cov_cr1: np.ndarray       # CR1 cluster-robust covariance (rank ≤ G − 1)
-    df: int                   # N − K
+    cov: np.ndarray  # unit-variance covariance (full rank)
+    cov_cr1: np.ndarray  # CR1 cluster-robust covariance (rank ≤ G − 1)
+    df: int  # N − K
     n: int
     clusters: int
     names: list
@@ -54,17 +55,26 @@ def _design(panel, outcome, regressors, unit, time):
     return sample, X, sample[outcome].to_numpy(float)
 
 
-def unit_variances(panel: pd.DataFrame, outcome: str = "LNPRI", *, unit: str = "mineral", time: str = "year",
-                   treat_term: str = "DID") -> pd.Series:
+def unit_variances(
+    panel: pd.DataFrame, outcome: str = "LNPRI", *, unit: str = "mineral", time: str = "year", treat_term: str = "DID"
+) -> pd.Series:
     """Each unit's error variance from the residuals of y ~ DID + unit + year effects, × N/(N − K)."""
     sample, X, y = _design(panel, outcome, [treat_term], unit, time)
     e = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
     k = np.linalg.matrix_rank(X)
-    return (pd.Series(e ** 2).groupby(sample[unit]).mean() * len(y) / (len(y) - k)).rename("variance")
+    return (pd.Series(e**2).groupby(sample[unit]).mean() * len(y) / (len(y) - k)).rename("variance")
 
 
-def fit_event(panel: pd.DataFrame, outcome: str = "LNPRI", *, lower: int, upper: int, policy_year: int = config.POLICY_YEAR,
-              unit: str = "mineral", time: str = "year") -> EventFit:
+def fit_event(
+    panel: pd.DataFrame,
+    outcome: str = "LNPRI",
+    *,
+    lower: int,
+    upper: int,
+    policy_year: int = config.POLICY_YEAR,
+    unit: str = "mineral",
+    time: str = "year",
+) -> EventFit:
     """Event study with end bins ≤ lower, ≥ upper and reference −1 (as `event_study.fit_event_study`),
     returning the single-year coefficients with both covariance estimates."""
     bins = full_bins(lower, upper, -1)
@@ -85,8 +95,16 @@ def fit_event(panel: pd.DataFrame, outcome: str = "LNPRI", *, lower: int, upper:
     names = [list(bins)[i] for i in single]
     ks = np.array([list(bins.values())[i][0] for i in single])
     idx = np.array(single)
-    return EventFit(k=ks, beta=b[idx], cov=cov[np.ix_(idx, idx)], cov_cr1=cov_cr1[np.ix_(idx, idx)],
-                    df=n - kx, n=n, clusters=g, names=names)
+    return EventFit(
+        k=ks,
+        beta=b[idx],
+        cov=cov[np.ix_(idx, idx)],
+        cov_cr1=cov_cr1[np.ix_(idx, idx)],
+        df=n - kx,
+        n=n,
+        clusters=g,
+        names=names,
+    )
 
 
 def pre_steps(fit: EventFit) -> tuple[np.ndarray, np.ndarray]:
@@ -107,8 +125,13 @@ def pre_steps(fit: EventFit) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows), np.array(labels)
 
 
-def bounds(fit: EventFit, mbar: float | list[float], post: tuple[int, ...] = (0, 1, 2, 3),
-           level: float = 0.95, covariance: str = "unit") -> pd.DataFrame:
+def bounds(
+    fit: EventFit,
+    mbar: float | list[float],
+    post: tuple[int, ...] = (0, 1, 2, 3),
+    level: float = 0.95,
+    covariance: str = "unit",
+) -> pd.DataFrame:
     """For each M̄: theta (the average effect over `post` years), the identified set [lower, upper]
     and its confidence interval [ci_lower, ci_upper]; Δ (largest pre step) and where it is."""
     cov = fit.cov if covariance == "unit" else fit.cov_cr1
@@ -119,7 +142,7 @@ def bounds(fit: EventFit, mbar: float | list[float], post: tuple[int, ...] = (0,
     A, labels = pre_steps(fit)
     steps = A @ fit.beta
     j = int(np.argmax(np.abs(steps)))
-    a = np.sign(steps[j]) * A[j]               # a'β = Δ ≥ 0
+    a = np.sign(steps[j]) * A[j]  # a'β = Δ ≥ 0
     slope = float(np.mean(np.array(post) + 1))
     crit = float(stats.t.ppf(0.5 + level / 2, fit.df))
     rows = []
@@ -127,19 +150,37 @@ def bounds(fit: EventFit, mbar: float | list[float], post: tuple[int, ...] = (0,
         lo_vec, hi_vec = w - m * slope * a, w + m * slope * a
         lo, hi = float(lo_vec @ fit.beta), float(hi_vec @ fit.beta)
         se_lo, se_hi = (float(np.sqrt(max(v @ cov @ v, 0.0))) for v in (lo_vec, hi_vec))
-        rows.append({"mbar": float(m), "theta": float(w @ fit.beta), "se_theta": float(np.sqrt(w @ cov @ w)),
-                     "lower": lo, "upper": hi, "ci_lower": lo - crit * se_lo, "ci_upper": hi + crit * se_hi,
-                     "delta": float(steps[j]) * np.sign(steps[j]), "delta_at": int(labels[j]), "df": fit.df})
+        rows.append(
+            {
+                "mbar": float(m),
+                "theta": float(w @ fit.beta),
+                "se_theta": float(np.sqrt(w @ cov @ w)),
+                "lower": lo,
+                "upper": hi,
+                "ci_lower": lo - crit * se_lo,
+                "ci_upper": hi + crit * se_hi,
+                "delta": float(steps[j]) * np.sign(steps[j]),
+                "delta_at": int(labels[j]),
+                "df": fit.df,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def breakdown(fit: EventFit, post: tuple[int, ...] = (0, 1, 2, 3), level: float = 0.95,
-              covariance: str = "unit", upper_m: float = 100.0) -> float:
+def breakdown(
+    fit: EventFit,
+    post: tuple[int, ...] = (0, 1, 2, 3),
+    level: float = 0.95,
+    covariance: str = "unit",
+    upper_m: float = 100.0,
+) -> float:
     """Smallest M̄ at which the confidence interval contains 0 (0.0 if it already does under exact
     parallel trends; inf if not even at `upper_m`). Bisection to 1e-4."""
+
     def covers(m):
         r = bounds(fit, m, post, level, covariance).iloc[0]
         return r["ci_lower"] <= 0 <= r["ci_upper"]
+
     if covers(0.0):
         return 0.0
     if not covers(upper_m):
@@ -153,11 +194,17 @@ def breakdown(fit: EventFit, post: tuple[int, ...] = (0, 1, 2, 3), level: float 
 
 def rank_report(fit: EventFit, tol: float = 1e-10) -> dict[str, int]:
     """Number of event coefficients and the numerical rank of each covariance estimate."""
+
     def rank(m):
         s = np.linalg.svd(m, compute_uv=False)
         return int((s > tol * s.max()).sum())
-    return {"coefficients": len(fit.k), "rank_cr1": rank(fit.cov_cr1), "rank_unit": rank(fit.cov),
-            "clusters": fit.clusters}
+
+    return {
+        "coefficients": len(fit.k),
+        "rank_cr1": rank(fit.cov_cr1),
+        "rank_unit": rank(fit.cov),
+        "clusters": fit.clusters,
+    }
 
 
 def tidy(frame: pd.DataFrame, fit: EventFit, table: str = "pretrend_bounds", outcome: str = "LNPRI") -> pd.DataFrame:
@@ -165,11 +212,27 @@ def tidy(frame: pd.DataFrame, fit: EventFit, table: str = "pretrend_bounds", out
     ci_upper, delta."""
     rows = []
     for r in frame.itertuples():
-        base = {"table": table, "column": f"Mbar={r.mbar:g}", "outcome": outcome, "n": fit.n, "r2": np.nan,
-                "df": fit.df, "clusters": fit.clusters, "identified": True}
+        base = {
+            "table": table,
+            "column": f"Mbar={r.mbar:g}",
+            "outcome": outcome,
+            "n": fit.n,
+            "r2": np.nan,
+            "df": fit.df,
+            "clusters": fit.clusters,
+            "identified": True,
+        }
         for term in ("theta", "lower", "upper", "ci_lower", "ci_upper", "delta"):
             se = r.se_theta if term == "theta" else np.nan
-            rows.append({**base, "term": term, "estimate": getattr(r, term), "se": se, "p": np.nan,
-                         "note": "unit-variance covariance (each mineral its own variance, no serial correlation); "
-                                 f"largest pre step at k = {r.delta_at}; critical value t({fit.df})"})
+            rows.append(
+                {
+                    **base,
+                    "term": term,
+                    "estimate": getattr(r, term),
+                    "se": se,
+                    "p": np.nan,
+                    "note": "unit-variance covariance (each mineral its own variance, no serial correlation); "
+                    f"largest pre step at k = {r.delta_at}; critical value t({fit.df})",
+                }
+            )
     return pd.DataFrame(rows)

@@ -15,6 +15,7 @@ With ONE treated unit the estimator's own placebo variance (the paper's recommen
 controls than treated units, and the jackknife is not defined; this module returns point estimates
 and the weights, and inference is left to the randomization tests of the book.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,14 +30,16 @@ class SynthEstimate:
 
     method: str
     estimate: float
-    omega: pd.Series   # control unit -> weight (sums to 1)
-    lam: pd.Series     # pre-period -> weight (sums to 1; zeros for SC)
+    omega: pd.Series  # control unit -> weight (sums to 1)
+    lam: pd.Series  # pre-period -> weight (sums to 1; zeros for SC)
     n_controls: int
     n_pre: int
     n_obs: int
 
 
-def outcome_matrix(panel: pd.DataFrame, outcome: str, *, unit: str, time: str, treated: str) -> tuple[pd.DataFrame, int, int]:
+def outcome_matrix(
+    panel: pd.DataFrame, outcome: str, *, unit: str, time: str, treated: str
+) -> tuple[pd.DataFrame, int, int]:
     """Units × periods matrix with control rows first and pre-periods first, plus N0 and T0.
 
     `treated` is a 0/1 column equal to 1 for treated units in their treated periods (block design:
@@ -84,20 +87,27 @@ def _fw_step(A, x, b, eta):
     return x + min(1.0, max(0.0, step)) * dx
 
 
-def sc_weight_fw(Y: np.ndarray, zeta: float, *, intercept: bool = True, lam: np.ndarray | None = None,
-                 min_decrease: float = 1e-3, max_iter: int = 1000) -> np.ndarray:
+def sc_weight_fw(
+    Y: np.ndarray,
+    zeta: float,
+    *,
+    intercept: bool = True,
+    lam: np.ndarray | None = None,
+    min_decrease: float = 1e-3,
+    max_iter: int = 1000,
+) -> np.ndarray:
     """Frank–Wolfe on the simplex: weights λ (length ncol−1) minimising
     ζ²‖λ‖² + ‖Y[:, :-1]λ − Y[:, -1]‖²/nrow (columns demeaned if `intercept`)."""
     n, t0 = Y.shape[0], Y.shape[1] - 1
     lam = np.full(t0, 1.0 / t0) if lam is None else lam.astype(float)
     if intercept:
         Y = Y - Y.mean(axis=0)
-    A, b, eta = Y[:, :t0], Y[:, t0], n * zeta ** 2
+    A, b, eta = Y[:, :t0], Y[:, t0], n * zeta**2
     vals = []
-    while len(vals) < max_iter and (len(vals) < 2 or vals[-2] - vals[-1] > min_decrease ** 2):
+    while len(vals) < max_iter and (len(vals) < 2 or vals[-2] - vals[-1] > min_decrease**2):
         lam = _fw_step(A, lam, b, eta)
         err = A @ lam - b
-        vals.append(zeta ** 2 * lam @ lam + err @ err / n)
+        vals.append(zeta**2 * lam @ lam + err @ err / n)
     return lam
 
 
@@ -111,7 +121,9 @@ def _solve(Y, zeta, intercept, min_decrease, max_iter, pre_iter=100):
     return sc_weight_fw(Y, zeta, intercept=intercept, lam=_sparsify(w), min_decrease=min_decrease, max_iter=max_iter)
 
 
-def synthdid(Y: np.ndarray, n0: int, t0: int, method: str = "sdid", max_iter: int = 10_000) -> tuple[float, np.ndarray, np.ndarray]:
+def synthdid(
+    Y: np.ndarray, n0: int, t0: int, method: str = "sdid", max_iter: int = 10_000
+) -> tuple[float, np.ndarray, np.ndarray]:
     """(estimate, ω, λ) of `method` in {'sdid', 'sc', 'did'} on the block-design matrix Y (controls
     first, pre-periods first), with the reference package's defaults."""
     n, t = Y.shape
@@ -119,8 +131,12 @@ def synthdid(Y: np.ndarray, n0: int, t0: int, method: str = "sdid", max_iter: in
     noise = np.std(np.diff(Y[:n0, :t0], axis=1), ddof=1)
     min_decrease = 1e-5 * noise
     # collapsed form: controls × (pre, post mean), plus the treated mean row
-    yc = np.vstack([np.column_stack([Y[:n0, :t0], Y[:n0, t0:].mean(axis=1)]),
-                    np.append(Y[n0:, :t0].mean(axis=0), Y[n0:, t0:].mean())])
+    yc = np.vstack(
+        [
+            np.column_stack([Y[:n0, :t0], Y[:n0, t0:].mean(axis=1)]),
+            np.append(Y[n0:, :t0].mean(axis=0), Y[n0:, t0:].mean()),
+        ]
+    )
     if method == "did":
         omega, lam = np.full(n0, 1 / n0), np.full(t0, 1 / t0)
     elif method == "sc":
@@ -136,15 +152,29 @@ def synthdid(Y: np.ndarray, n0: int, t0: int, method: str = "sdid", max_iter: in
     return float(unit_w @ Y @ time_w), omega, lam
 
 
-def estimate(panel: pd.DataFrame, outcome: str, *, unit: str, time: str, treated: str,
-             methods: tuple[str, ...] = ("sdid", "sc", "did")) -> dict[str, SynthEstimate]:
+def estimate(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    unit: str,
+    time: str,
+    treated: str,
+    methods: tuple[str, ...] = ("sdid", "sc", "did"),
+) -> dict[str, SynthEstimate]:
     """Each of `methods` on a long panel (see `outcome_matrix`), with its weights labelled."""
     wide, n0, t0 = outcome_matrix(panel, outcome, unit=unit, time=time, treated=treated)
     out = {}
     for m in methods:
         tau, omega, lam = synthdid(wide.to_numpy(dtype=float), n0, t0, m)
-        out[m] = SynthEstimate(m, tau, pd.Series(omega, index=wide.index[:n0], name="omega"),
-                               pd.Series(lam, index=wide.columns[:t0], name="lambda"), n0, t0, wide.size)
+        out[m] = SynthEstimate(
+            m,
+            tau,
+            pd.Series(omega, index=wide.index[:n0], name="omega"),
+            pd.Series(lam, index=wide.columns[:t0], name="lambda"),
+            n0,
+            t0,
+            wide.size,
+        )
     return out
 
 
@@ -155,7 +185,23 @@ def weights_table(fits: dict[str, SynthEstimate], which: str = "omega") -> pd.Da
 
 def tidy(fits: dict[str, SynthEstimate], table: str, column: str, outcome: str, note: str = "") -> pd.DataFrame:
     """Rows for the estimates file: one per method (term = method), no SE (see the module note)."""
-    return pd.DataFrame([{"table": table, "column": column, "outcome": outcome, "term": m, "estimate": f.estimate,
-                          "se": np.nan, "p": np.nan, "n": f.n_obs, "r2": np.nan,
-                          "df": np.nan, "clusters": np.nan, "identified": True, "note": note}
-                         for m, f in fits.items()])
+    return pd.DataFrame(
+        [
+            {
+                "table": table,
+                "column": column,
+                "outcome": outcome,
+                "term": m,
+                "estimate": f.estimate,
+                "se": np.nan,
+                "p": np.nan,
+                "n": f.n_obs,
+                "r2": np.nan,
+                "df": np.nan,
+                "clusters": np.nan,
+                "identified": True,
+                "note": note,
+            }
+            for m, f in fits.items()
+        ]
+    )

@@ -11,6 +11,7 @@ paper used is an ASSUMPTION either way:
   (2009 and later), and k = −1 (2005) is the single reference year
   (`event_study.fit_event_study(lower=−3, upper=3, reference=−1)`).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,17 +19,27 @@ import pandas as pd
 from analysis.core import config
 from analysis.estimation.event_study import PAPER_TERMS, EventStudy, fit_event_study, fit_paper_event_study
 
-READINGS = {"pooled": "single-year dummies; reference = every other year pooled (incl. 2010 onwards)",
-            "binned": "pre_3 = 2003 and earlier, post_3 = 2009 and later; reference 2005"}
+READINGS = {
+    "pooled": "single-year dummies; reference = every other year pooled (incl. 2010 onwards)",
+    "binned": "pre_3 = 2003 and earlier, post_3 = 2009 and later; reference 2005",
+}
 
 
-def fit_readings(panel: pd.DataFrame, outcome: str = "LNPRI", *, controls: tuple[str, ...] = (),
-                 policy_year: int = config.POLICY_YEAR) -> dict[str, EventStudy]:
+def fit_readings(
+    panel: pd.DataFrame,
+    outcome: str = "LNPRI",
+    *,
+    controls: tuple[str, ...] = (),
+    policy_year: int = config.POLICY_YEAR,
+) -> dict[str, EventStudy]:
     """Both readings of Table 4 on `panel` (same outcome and controls)."""
     lower, upper = min(PAPER_TERMS.values()), max(PAPER_TERMS.values())
-    return {"pooled": fit_paper_event_study(panel, outcome, controls=controls, policy_year=policy_year),
-            "binned": fit_event_study(panel, outcome, lower=lower, upper=upper, reference=-1, controls=controls,
-                                      policy_year=policy_year)}
+    return {
+        "pooled": fit_paper_event_study(panel, outcome, controls=controls, policy_year=policy_year),
+        "binned": fit_event_study(
+            panel, outcome, lower=lower, upper=upper, reference=-1, controls=controls, policy_year=policy_year
+        ),
+    }
 
 
 def side_by_side(fits: dict[str, EventStudy], reported: pd.DataFrame | None = None) -> pd.DataFrame:
