@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import estimate_row as row
 
 from analysis.core.errors import DataError
 from analysis.data import exhibits, facts
@@ -123,8 +124,8 @@ def test_coding_table_matches_seed001_table2(data, seed001):
 
 def test_hypotheses_and_conclusions_are_the_papers_four(data, seed000):
     text = facts.normalise(seed000)
-    for i, row in enumerate(data["hypotheses"].itertuples(), 1):
-        assert row.id == f"H{i}" and facts.normalise(f"假设{i}:{row.statement_zh}") in text.replace("：", ":")
+    for i, hyp in enumerate(data["hypotheses"].itertuples(), 1):
+        assert hyp.id == f"H{i}" and facts.normalise(f"假设{i}:{hyp.statement_zh}") in text.replace("：", ":")
     assert list(data["conclusions"]["id"]) == ["C1", "C2", "C3", "C4"]
     assert (data["policy_advice"]["seed"] == "seed000").sum() == 3
 
@@ -277,24 +278,6 @@ def test_bibliography_has_the_uncertainty_indexes_and_the_mechanism_reference():
 
 
 # ----------------------------------------------------------------------------- sentence builder
-
-
-def row(table, column, term, estimate, p, se=0.1, identified=True, note=""):
-    return {
-        "table": table,
-        "column": column,
-        "outcome": "LNPRI",
-        "term": term,
-        "estimate": estimate,
-        "se": se,
-        "p": p,
-        "n": 106,
-        "r2": 0.9,
-        "df": 4,
-        "clusters": 5,
-        "identified": identified,
-        "note": note,
-    }
 
 
 def frame(rows):
