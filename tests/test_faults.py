@@ -312,6 +312,16 @@ def test_panel_bad_cell(site, capsys, column, value, pattern):
     recovers(site, capsys)
 
 
+def test_panel_bad_nominal_price(site, capsys):
+    """price_nominal (optional, documented) is read and checked like every other column."""
+    frame = user_panel().assign(price_nominal=10.0)
+    frame.loc[2, "price_nominal"] = 0
+    write_panel(site, frame)
+    fails(site, capsys, r"panel\.csv: row 4, column 'price_nominal', value '0.0': out of range \(must be > 0\)")
+    write_panel(site, frame.assign(price_nominal=10.0))
+    recovers(site, capsys)
+
+
 def test_panel_treated_outcome_all_missing(site, capsys):
     frame = user_panel()
     frame.loc[frame.mineral == "rare_earths", "LNPRI"] = np.nan
@@ -534,11 +544,12 @@ def test_markdown_edit_reuses_outputs(site, capsys):
     assert "A new sentence." in page and "seed is 20060101" in page
 
 
-def replace_code(site, chapter: str, code: str) -> bytes:
+def replace_code(site, chapter: str, code: str | list[str]) -> bytes:
+    """Append code cell(s) to a chapter; returns the chapter's previous bytes."""
     path = site.project / "chapters" / chapter
     good = path.read_bytes()
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(code))
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in ([code] if isinstance(code, str) else code)]
     nbformat.write(nb, path)
     return good
 
@@ -554,7 +565,12 @@ def replace_code(site, chapter: str, code: str) -> bytes:
         (
             "import time\ntime.sleep(60)",
             ["--timeout", "2"],
-            r"chapter chapters/02-beta\.ipynb, cell 4: timed out after 2 s",
+            r"chapter chapters/02-beta\.ipynb, cell 4: timed out: the chapter ran past its limit of 2 s",
+        ),
+        (  # the limit holds for the chapter: two cells of 1.5 s each would pass a per-cell limit of 2 s
+            ["import time\ntime.sleep(1.5)", "time.sleep(1.5)"],
+            ["--timeout", "2"],
+            r"chapter chapters/02-beta\.ipynb, cell 5: timed out: the chapter ran past its limit of 2 s",
         ),
         ("import os\nos._exit(1)", [], r"chapter chapters/02-beta\.ipynb(, cell \d+)?: the Python kernel died"),
     ],

@@ -32,7 +32,7 @@ class Plan:
     """What one chapter run needs: where things are and what its key is made of."""
 
     project: Path
-    build: Path
+    build_dir: Path
     params: dict
     shared_key: str  # code, data/, environment
     data_key: str  # the data products (panel, provenance, ...)
@@ -128,7 +128,7 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
             progress_bar=False,
             log_output=False,
             report_mode=False,
-            execution_timeout=timeout,
+            timeout_func=ChapterClock(timeout),  # one budget for the whole chapter, not per cell
             kernel_manager_class=kernel_manager(runtime),
             # the kernel logs a warning on every start and a KeyboardInterrupt on shutdown
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -136,7 +136,9 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
     except pm.PapermillExecutionError as exc:
         raise failed(tmp, chapter, f"{exc.ename}: {one_line(exc.evalue)}", exc.cell_index) from None
     except CellTimeoutError:
-        raise failed(tmp, chapter, f"timed out after {timeout:g} s (set --timeout to allow longer)") from None
+        raise failed(
+            tmp, chapter, f"timed out: the chapter ran past its limit of {timeout:g} s (set --timeout to allow longer)"
+        ) from None
     except DeadKernelError:
         raise failed(tmp, chapter, "the Python kernel died (out of memory, or killed)") from None
     except Exception as exc:  # unreadable notebook, kernel that cannot start, ...
@@ -146,6 +148,23 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
         raise
     finish_notebook(tmp)
     tmp.replace(target)
+
+
+class ChapterClock:
+    """nbclient's `timeout_func`: the seconds left of one chapter's budget, counted from its first cell
+    (kernel start-up excluded), so that the cell running when the budget is spent is the one named."""
+
+    def __init__(self, limit: float | None):
+        self.limit = limit
+        self.start: float | None = None
+
+    def __call__(self, cell) -> float | None:
+        if not self.limit:
+            return None
+        now = time.monotonic()
+        if self.start is None:
+            self.start = now
+        return max(self.limit - (now - self.start), 0.001)  # never 0: nbclient reads 0 as "no limit"
 
 
 def kernel_manager(runtime: Path):
@@ -225,9 +244,9 @@ def workers() -> int:
 def run_one(plan: Plan, chapter: str, tag: str, log, say) -> str:
     """Bring one chapter's executed copy up to date; returns 'executed', 'markdown' or 'cached'."""
     source_path = plan.project / chapter
-    target = plan.build / "executed" / chapter
+    target = plan.build_dir / "executed" / chapter
     nb = read_notebook(source_path)
-    products = {"estimates": plan.build / "estimates"}
+    products = {"estimates": plan.build_dir / "estimates"}
     unknown = [name for name in declared_inputs(nb) if name not in products]
     if unknown:
         raise ChapterError(chapter, f"metadata declares unknown input(s) {unknown}; known: {sorted(products)}")
