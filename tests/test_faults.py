@@ -623,14 +623,20 @@ def wait_for(proc: subprocess.Popen, text: str, limit: float = 120) -> None:
     raise AssertionError(f"no {text!r} within {limit} s")
 
 
-def wait_for_orphan_kernels(runtime: Path, limit: float = 30) -> None:
-    """Kernels run in their own session: after a kill they notice their parent is gone and exit."""
+def wait_for_orphan_kernels(runtime: Path, project: Path, limit: float = 30) -> None:
+    """Kernels run in their own session: after a kill they notice their parent is gone and exit (a
+    kernel started by jupyter_client names `runtime` on its command line; a warm kernel, forked by the
+    build's zygote, and the zygote work in the project folder)."""
     end = time.monotonic() + limit
     while time.monotonic() < end:
         alive = []
-        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        for proc in Path("/proc").glob("[0-9]*"):
             try:
-                alive += [cmdline] if str(runtime) in cmdline.read_bytes().decode(errors="replace") else []
+                if (
+                    str(runtime) in (proc / "cmdline").read_bytes().decode(errors="replace")
+                    or (proc / "cwd").resolve() == project.resolve()
+                ):
+                    alive.append(proc)
             except OSError:
                 pass
         if not alive:
@@ -649,7 +655,7 @@ def test_killed_build_then_rebuild(site, capsys, when):
         time.sleep(0.1)  # kill once a kernel is up, so that it leaves its connection file
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(30)
-    wait_for_orphan_kernels(site.build / "runtime")
+    wait_for_orphan_kernels(site.build / "runtime", site.project)
     killed = list((site.build / "runtime").glob("kernel-*.json"))  # the killed kernel's file, in the build
     if when == "executing":
         assert digests(site.book) == watch.book and killed

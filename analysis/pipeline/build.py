@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from analysis.core.errors import ReplicationError
 from analysis.core.paths import ROOT
 from analysis.core.paths import build_dir as default_build_dir
 from analysis.data.fetch import sha256_of
-from analysis.pipeline import preflight
+from analysis.pipeline import kernels, preflight
 from analysis.pipeline.execute import Plan, run_all
 from analysis.pipeline.publish import (
     MARKER,
@@ -152,9 +153,10 @@ def check_oxide_panel(path: Path) -> list[str]:
     return []
 
 
-def data_step(opts: BuildOptions, project: Path, log: StepLog) -> Path:
+def data_step(opts: BuildOptions, project: Path, log: StepLog, pool: kernels.Pool | None = None) -> Path:
     """The panel and its companions in <build>/data, rebuilt only when the manifest (which pins every
-    raw input's sha256), data/, the data code, the user's panel or the environment changed."""
+    raw input's sha256), data/, the data code, the user's panel or the environment changed. A rebuilt
+    panel re-runs the chapters that read it, so the warm kernels start importing meanwhile (`pool`)."""
     code = [project / "analysis" / "core", project / "analysis" / "data"]
     user = [Path(opts.user_panel)] if opts.user_panel else []
     key = digest([project / "data", *code, *user], environment_key(project) + f"; user panel: {bool(user)}")
@@ -164,6 +166,8 @@ def data_step(opts: BuildOptions, project: Path, log: StepLog) -> Path:
     if not opts.force and log.fresh("panel", key) and paths["panel"].is_file():
         say("[data] unchanged, cached")
         return paths["panel"]
+    if pool is not None:
+        pool.start()
     t0 = time.perf_counter()
     say("[data] fetching and verifying raw inputs, building the panel ...")
     written, inputs = build_data.write_panel(opts.build_dir, opts.user_panel, opts.use_url, opts.mirror, progress=say)
@@ -259,13 +263,14 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
     opts.out = Path(opts.out).resolve()
     opts.build_dir = Path(opts.build_dir).resolve()
     try:
-        with BuildLock(opts.build_dir):
+        with BuildLock(opts.build_dir), ExitStack() as stack:
             clean_leftovers(opts.out, opts.build_dir)
             problems = check_all(opts, project)
             if problems:
                 raise preflight.Preflight(problems)
             log = StepLog(opts.build_dir / "steps.json")
-            panel = data_step(opts, project, log)
+            pool = stack.enter_context(closing(kernels.Pool(project)))
+            panel = data_step(opts, project, log, pool)
             notebooks = [c for c in book_chapters(project) if c.endswith(".ipynb")]
             force = set(notebooks) if opts.force else set(opts.chapters or [])
             plan = Plan(
@@ -277,6 +282,7 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
                 oxide_key=sha256_of(Path(opts.oxide_panel)) if opts.oxide_panel else "",
                 timeout=opts.timeout,
                 force=force,
+                kernels=pool,
             )
             outcome = run_all(plan, notebooks, log, say)
             gathered = opts.build_dir / "estimates.csv"
