@@ -30,3 +30,22 @@ def user_panel(seed: int = 0, effect: float = 0.5, optional: bool = False) -> pd
         years = frame["year"] - 1999
         frame = frame.assign(GDPG=3 + np.sin(years), BDI=7 + 0.02 * years, WUI=20000 + 300 * years)
     return frame
+
+
+def estimate_row(table, column, term, estimate, p=0.01, se=0.1, identified=True, note="", n=106) -> dict:
+    """One row of the tidy estimates file (`analysis.estimation.estimates.COLUMNS`), CR1 with 5 clusters."""
+    return {
+        "table": table,
+        "column": column,
+        "outcome": "LNPRI",
+        "term": term,
+        "estimate": estimate,
+        "se": se,
+        "p": p,
+        "n": n,
+        "r2": 0.9,
+        "df": 4,
+        "clusters": 5,
+        "identified": identified,
+        "note": note,
+    }

@@ -124,3 +124,46 @@ def test_the_renderer_imports_nothing_from_the_rest(tmp_path):
     assert violations(tmp_path) == [
         "analysis/render/x.py:1: render imports analysis.core.errors.DataError (core is not below render)"
     ]
+
+
+def ownership_rows(root: Path = ROOT) -> dict[str, str]:
+    """ARCHITECTURE.md's ownership table: package path -> the text of its row."""
+    rows = {}
+    for line in (root / "ARCHITECTURE.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 3 and cells[1].startswith("`analysis/"):
+            rows[cells[1].strip("`")] = cells[2]
+    return rows
+
+
+def unnamed_modules(root: Path = ROOT) -> list[str]:
+    """Modules (and packages) of analysis/ that ARCHITECTURE.md's ownership table does not name in their row."""
+    rows = ownership_rows(root)
+    missing = []
+    for init in sorted((root / "analysis").glob("*/**/__init__.py")):
+        package = init.parent.relative_to(root).as_posix()
+        if package not in rows:
+            missing.append(package)
+            continue
+        missing += [
+            f"{package}/{m.name}"
+            for m in sorted(init.parent.glob("*.py"))
+            if m.stem != "__init__" and f"`{m.stem}`" not in rows[package]
+        ]
+    return missing
+
+
+def test_the_ownership_table_names_every_module():
+    """A newcomer finds every module of every package in ARCHITECTURE.md, in the row of its package."""
+    assert unnamed_modules() == []
+
+
+def test_the_ownership_check_fails_on_an_unnamed_module(tmp_path):
+    (tmp_path / "analysis" / "report").mkdir(parents=True)
+    (tmp_path / "analysis" / "extra").mkdir()
+    for name in ("report/__init__.py", "report/audit.py", "report/new_thing.py", "extra/__init__.py"):
+        (tmp_path / "analysis" / name).write_text("")
+    (tmp_path / "ARCHITECTURE.md").write_text(
+        "| area | what |\n|---|---|\n| `analysis/report` | the audit (`audit`) |\n"
+    )
+    assert unnamed_modules(tmp_path) == ["analysis/extra", "analysis/report/new_thing.py"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import re
 import shutil
 import threading
 from functools import partial
@@ -152,19 +153,6 @@ def test_ds140_molybdenum_reader_reads_the_unit_value(tmp_path):
     assert frame.set_index("year")["value"].to_dict() == {1999: 5850.0, 2000: 5240.0}
 
 
-@pytest.mark.parametrize(
-    "kw, message",
-    [
-        ({"unit": "($/kg)"}, r"mo\.tsv\): series 'Unit value \(\$/t\)': the file prints 'Unit value \(\$/kg\)'"),
-        ({"value": "n.a.x"}, r"mo\.tsv\): column 'Unit value \(\$/t\)': 1 non-numeric value"),
-    ],
-)
-def test_ds140_molybdenum_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
-    with pytest.raises(DataError, match=r"input 'usgs_ds140_molybdenum' \(.*" + message) as err:
-        read(declared("usgs_ds140_molybdenum"), ds140_file(tmp_path / "mo.tsv", **kw))
-    assert "\n" not in str(err.value)
-
-
 def theler_file(
     path: Path, notes: str = "Prices per kilogram of oxides", value: str = "22", dollars: str = "Dollars"
 ) -> Path:
@@ -179,20 +167,6 @@ def test_theler_reader_reads_nominal_dollars_and_skips_na(tmp_path):
     frame = read(declared("theler_oxide_prices"), theler_file(tmp_path / "p.csv"))
     assert set(frame["series"]) == {"La", "Ce", "Pr", "Nd", "Dy", "Tb"}
     assert frame["year"].tolist() == [1999] * 6 and (frame["value"] == 22.0).all()
-
-
-@pytest.mark.parametrize(
-    "kw, message",
-    [
-        ({"notes": "Prices per pound"}, r"series 'La': unit printed in the file is"),
-        ({"value": "twenty"}, r"column 'Dollars': 1 non-numeric value"),
-        ({"dollars": "Price"}, r"column\(s\) \['Dollars'\] not found"),
-    ],
-)
-def test_theler_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
-    with pytest.raises(DataError, match=r"input 'theler_oxide_prices' \(.*p\.csv\): " + message) as err:
-        read(declared("theler_oxide_prices"), theler_file(tmp_path / "p.csv", **kw))
-    assert "\n" not in str(err.value)
 
 
 # ---------------------------------------------------------------- the data step from pinned URLs only
@@ -323,13 +297,48 @@ def test_myb_production_reader_and_cr4_of_the_usgs_table(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kw, message",
+    "sid, make, name, kw, message",
     [
-        ({"unit": "(Kilograms, gross weight)"}, r"series 'rare earths \(MYB T8\)': unit printed in the file is"),
-        ({"china": "lots"}, r"row 'China3', column 2021: non-numeric value"),
+        (
+            "usgs_ds140_molybdenum",
+            ds140_file,
+            "mo.tsv",
+            {"unit": "($/kg)"},
+            r"series 'Unit value \(\$/t\)': the file prints 'Unit value \(\$/kg\)'",
+        ),
+        (
+            "usgs_ds140_molybdenum",
+            ds140_file,
+            "mo.tsv",
+            {"value": "n.a.x"},
+            r"column 'Unit value \(\$/t\)': 1 non-numeric value",
+        ),
+        (
+            "theler_oxide_prices",
+            theler_file,
+            "p.csv",
+            {"notes": "Prices per pound"},
+            r"series 'La': unit printed in the file is",
+        ),
+        ("theler_oxide_prices", theler_file, "p.csv", {"value": "twenty"}, r"column 'Dollars': 1 non-numeric value"),
+        ("theler_oxide_prices", theler_file, "p.csv", {"dollars": "Price"}, r"column\(s\) \['Dollars'\] not found"),
+        (
+            "usgs_myb2022_ree_production",
+            myb_t8,
+            "t8.xlsx",
+            {"unit": "(Kilograms, gross weight)"},
+            r"series 'rare earths \(MYB T8\)': unit printed in the file is",
+        ),
+        (
+            "usgs_myb2022_ree_production",
+            myb_t8,
+            "t8.xlsx",
+            {"china": "lots"},
+            r"row 'China3', column 2021: non-numeric value",
+        ),
     ],
 )
-def test_myb_production_reader_rejects_a_bad_file_naming_file_and_column(tmp_path, kw, message):
-    with pytest.raises(DataError, match=r"input 'usgs_myb2022_ree_production' \(.*t8\.xlsx\): .*" + message) as err:
-        read(declared("usgs_myb2022_ree_production"), myb_t8(tmp_path / "t8.xlsx", **kw))
+def test_a_reader_rejects_a_bad_file_in_one_line_naming_input_file_and_column(tmp_path, sid, make, name, kw, message):
+    with pytest.raises(DataError, match=rf"input '{sid}' \(.*{re.escape(name)}\): .*" + message) as err:
+        read(declared(sid), make(tmp_path / name, **kw))
     assert "\n" not in str(err.value)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.estimation.inference import assignment, design, inversion, randomization, suite, wild
+from analysis.estimation.inference import assignment, design, inversion, randomization, suite, tables, wild
 from analysis.estimation.inference.controls import controls_test
 from analysis.estimation.simulate import simulate_panel
 from analysis.estimation.twfe import critical_value, fit_twfe
@@ -219,7 +219,6 @@ def test_event_path_tests_reproduce_the_event_study_coefficients():
 
 
 def test_tidy_rows_round_trip_through_the_estimates_format():
-    from analysis.estimation.inference import tables
 
     panel = toy(effect=1.0, seed=14, noise=0.3)
     res = suite.run(suite.build_tests(panel, MODEL, treated="u00", policy_year=2004, only=("cr1", "ri_unit")))
@@ -231,3 +230,15 @@ def test_tidy_rows_round_trip_through_the_estimates_format():
     wide = tables.read_size(tables.tidy_size(size, 100, 0.648))
     assert list(wide.columns) == ["test", "size: iid", "power: ar1", "n_sims"]
     assert wide.set_index("test").loc["cr1", "size: iid"] == 0.3
+
+
+def test_read_tests_keeps_only_the_tests_that_were_run():
+    """Two exhibits with different tests: no row for a test an exhibit never ran (no cartesian product)."""
+    rows = []
+    for exhibit, test in [("table3 (2)", "ri_units"), ("table6 (2)", "wild_webb")]:
+        for quantity, value in [("coef", 0.5), ("p", 0.2), ("floor", 0.2)]:
+            rows.append({"table": "inference", "column": exhibit, "term": f"DID|{test}|{quantity}", "estimate": value})
+    est = pd.DataFrame(rows).assign(n=5.0, note="")
+    got = tables.read_tests(est)
+    assert sorted(zip(got["exhibit"], got["test"])) == [("table3 (2)", "ri_units"), ("table6 (2)", "wild_webb")]
+    assert got["p"].tolist() == [0.2, 0.2]

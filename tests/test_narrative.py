@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import estimate_row as row
 
 from analysis.core.errors import DataError
 from analysis.data import exhibits, facts
 from analysis.display import diagrams, fact_tables
-from analysis.report import labels, sentences, verdicts
+from analysis.report import labels, sentences, store_rows, tallies, verdicts
 
 REPO = Path(__file__).resolve().parents[1]
 BIB = REPO / "references.bib"
@@ -123,8 +124,8 @@ def test_coding_table_matches_seed001_table2(data, seed001):
 
 def test_hypotheses_and_conclusions_are_the_papers_four(data, seed000):
     text = facts.normalise(seed000)
-    for i, row in enumerate(data["hypotheses"].itertuples(), 1):
-        assert row.id == f"H{i}" and facts.normalise(f"假设{i}:{row.statement_zh}") in text.replace("：", ":")
+    for i, hyp in enumerate(data["hypotheses"].itertuples(), 1):
+        assert hyp.id == f"H{i}" and facts.normalise(f"假设{i}:{hyp.statement_zh}") in text.replace("：", ":")
     assert list(data["conclusions"]["id"]) == ["C1", "C2", "C3", "C4"]
     assert (data["policy_advice"]["seed"] == "seed000").sum() == 3
 
@@ -279,24 +280,6 @@ def test_bibliography_has_the_uncertainty_indexes_and_the_mechanism_reference():
 # ----------------------------------------------------------------------------- sentence builder
 
 
-def row(table, column, term, estimate, p, se=0.1, identified=True, note=""):
-    return {
-        "table": table,
-        "column": column,
-        "outcome": "LNPRI",
-        "term": term,
-        "estimate": estimate,
-        "se": se,
-        "p": p,
-        "n": 106,
-        "r2": 0.9,
-        "df": 4,
-        "clusters": 5,
-        "identified": identified,
-        "note": note,
-    }
-
-
 def frame(rows):
     return pd.DataFrame(rows)
 
@@ -354,12 +337,12 @@ def test_c1_contradicted_by_significant_negative_estimates(reported):
 
 
 def test_c1_partly_and_direction_only():
-    partly = verdicts.tally(frame(t3([0.5, 0.5], [0.01, 0.3])))
-    direction = verdicts.tally(frame(t3([0.5, 0.5], [0.2, 0.3])))
-    assert (partly, partly.verdict) == (verdicts.Tally(2, 2, 1, 0), "partly supported")
+    partly = tallies.tally(frame(t3([0.5, 0.5], [0.01, 0.3])))
+    direction = tallies.tally(frame(t3([0.5, 0.5], [0.2, 0.3])))
+    assert (partly, partly.verdict) == (tallies.Tally(2, 2, 1, 0), "partly supported")
     assert direction.verdict == "direction only"
-    assert verdicts.tally(frame(t3([0.5, -0.5], [0.2, 0.3]))).verdict == "not supported"
-    assert verdicts.tally(frame([])).verdict == "not estimable"
+    assert tallies.tally(frame(t3([0.5, -0.5], [0.2, 0.3]))).verdict == "not supported"
+    assert tallies.tally(frame([])).verdict == "not estimable"
 
 
 def test_placebo_summary_is_read(reported):
@@ -373,7 +356,7 @@ def test_placebo_summary_is_read(reported):
 
 
 def event_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7), column="(1)", table="table4"):
-    terms = verdicts.EVENT_PRE + verdicts.EVENT_POST
+    terms = tallies.EVENT_PRE + tallies.EVENT_POST
     values, ps = list(pre) + list(post), list(pre_p) + list(post_p)
     return [row(table, column, t, v, p) for t, v, p in zip(terms, values, ps)]
 
@@ -398,9 +381,9 @@ def full_rows(post, post_p, pre=(0.05, 0.02), pre_p=(0.6, 0.7)):
     ],
 )
 def test_path_change_reads_sign_and_absolute_size(earlier, later, phrase, rises):
-    assert verdicts.path_change(earlier, later) == phrase
-    assert verdicts.rising_effect(earlier, later) is rises
-    assert "larger" not in verdicts.path_change(earlier, later)
+    assert tallies.path_change(earlier, later) == phrase
+    assert tallies.rising_effect(earlier, later) is rises
+    assert "larger" not in tallies.path_change(earlier, later)
 
 
 def test_c2_verdict_rests_on_the_full_event_study(reported):
@@ -486,7 +469,7 @@ def test_h4_agrees_with_paper_when_insignificant(reported):
 
 
 def oxide_rows(values, p):
-    return [row("table7", c, "DID", v, pv) for c, v, pv in zip(verdicts.OXIDES, values, p)]
+    return [row("table7", c, "DID", v, pv) for c, v, pv in zip(tallies.OXIDES, values, p)]
 
 
 def test_c4_heterogeneity_rules(reported):
@@ -501,7 +484,7 @@ def test_c4_heterogeneity_rules(reported):
     bad = by_id(sentences.findings(frame(oxide_rows([2.0, 0.7, 0.2, 0.5, 0.1, 0.3], [0.5] * 6)), reported))
     assert bad.loc["C4", "verdict"] == "not testable"
     none = [
-        row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006") for c in verdicts.OXIDES
+        row("table7", c, "DID", np.nan, np.nan, np.nan, False, "no public series before 2006") for c in tallies.OXIDES
     ]
     f = by_id(sentences.findings(frame(none), reported))
     assert f.loc["C4", "verdict"] == "not estimable" and "no public series before 2006" in f.loc["C4", "sentence"]
@@ -515,9 +498,9 @@ def test_empty_estimates_say_so_for_every_claim(reported):
 
 
 def test_formatting_helpers():
-    assert sentences.fmt_estimate(row("t", "(1)", "DID", -0.5, 0.0004, 0.12)) == "−0.500 (SE 0.120, p < 0.001)"
+    assert store_rows.fmt_estimate(row("t", "(1)", "DID", -0.5, 0.0004, 0.12)) == "−0.500 (SE 0.120, p < 0.001)"
     reason = "not identified (collinear with year FE)"
-    assert sentences.fmt_estimate(row("t", "(1)", "EPU", np.nan, np.nan, np.nan, False, reason)) == reason
+    assert store_rows.fmt_estimate(row("t", "(1)", "EPU", np.nan, np.nan, np.nan, False, reason)) == reason
     note = sentences.significance_note(frame(t3([0.5], [0.1])))
     assert note.startswith("With t(4) (5 clusters), p < 0.05 needs |t| > 2.78")
     assert verdicts.stars_text(2) == "significant at 5%"

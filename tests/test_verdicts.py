@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import estimate_row as est_row
 
 from analysis.report import verdicts as v
 
@@ -80,24 +81,6 @@ def test_validity_uses_the_worst_null_scenario():
     out = v.size_validity(size, 0.05, 0.025).set_index("test")
     assert out.loc["a", "valid"] and not out.loc["b", "valid"] and out.loc["b", "size"] == 0.2
     assert not v.size_validity(size, 0.05, 0.005).set_index("test").loc["a", "valid"]
-
-
-def est_row(table, column, term, estimate, p=0.01):
-    return {
-        "table": table,
-        "column": column,
-        "outcome": "LNPRI",
-        "term": term,
-        "estimate": estimate,
-        "se": 0.1,
-        "p": p,
-        "n": 100,
-        "r2": 0.9,
-        "df": 4,
-        "clusters": 5,
-        "identified": True,
-        "note": "",
-    }
 
 
 def test_verdict_table_reads_the_exhibits_and_names_repeated_fits():

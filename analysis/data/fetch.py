@@ -18,11 +18,9 @@ from analysis.data.manifest import Source
 
 
 def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
+    """The sha256 of a file's bytes, in hex."""
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 CONNECT_TIMEOUT = 5.0  # seconds to reach a host; a proxy that never answers fails fast

@@ -90,18 +90,23 @@ def tested_in(claim: str, defined: set[str] | None = None) -> str:
     return xref("; ".join(e.label for e in exhibits.evidence(claim)), defined)
 
 
-def hypothesis_table(hypotheses: pd.DataFrame, defined: set[str] | None = None) -> pd.DataFrame:
-    """H1-H4: statement, channel, where this book tests it (cross-references) and the paper's finding."""
-    return pd.DataFrame(
+def hypothesis_table(
+    hypotheses: pd.DataFrame, defined: set[str] | None = None, verdicts: pd.Series | None = None
+) -> pd.DataFrame:
+    """H1-H4: channel, the paper's test, where this book tests it (cross-references), the paper's finding
+    and, given `verdicts` (verdict by hypothesis id), this book's verdict."""
+    table = pd.DataFrame(
         {
             "": hypotheses["id"],
-            "hypothesis": hypotheses["statement_en"],
             "channel": [f"{m} ({v})" for m, v in zip(hypotheses["mechanism"], hypotheses["channel_variable"])],
             "paper's test": hypotheses["paper_evidence"],
             "tested here in": [tested_in(h, defined) for h in hypotheses["id"]],
             "paper's finding": hypotheses["result_in_paper"],
         }
     )
+    if verdicts is not None:
+        table["verdict here"] = hypotheses["id"].map(verdicts).fillna("not assessed")
+    return table
 
 
 def coding_table(categories: pd.DataFrame) -> pd.DataFrame:
@@ -174,6 +179,20 @@ def strategy_measures(strategies: pd.DataFrame) -> pd.DataFrame:
             "measure": strategies["measure_en"],
             "example": strategies["example"].map(halfwidth).replace("", "—"),
             "source": strategies["source"].map(source_label),
+        }
+    )
+
+
+def case_study_advice(advice: pd.DataFrame) -> pd.DataFrame:
+    """The case study's recommendations, the analysis each rests on and its source."""
+    a = advice[advice["seed"] == "seed001"]
+    return pd.DataFrame(
+        {
+            "id": a["id"],
+            "advice (原文)": a["text_zh"],
+            "in English": a["summary_en"],
+            "rests on": a["evidence_in_paper"].map(source_label),
+            "source": a["source"].map(source_label),
         }
     )
 

@@ -40,6 +40,8 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from analysis.estimation.estimates import COLUMNS
+
 NOT_IDENTIFIED = "not identified"
 VARIANCE_NOTE = (
     "Standard errors in parentheses: cluster-robust by mineral (CR1: G/(G−1)·(N−1)/(N−K), "
@@ -82,23 +84,7 @@ class TwfeResult:
             df=self.df_inference,
             clusters=self.n_clusters,
         )
-        return out[
-            [
-                "table",
-                "column",
-                "outcome",
-                "term",
-                "estimate",
-                "se",
-                "p",
-                "n",
-                "r2",
-                "df",
-                "clusters",
-                "identified",
-                "note",
-            ]
-        ]
+        return out[COLUMNS]
 
 
 def _fe_terms(unit: str, time: str, unit_fe: bool, year_fe: bool) -> list[str]:

@@ -11,6 +11,7 @@ from string import Template
 
 from .ast_tools import attr, iter_nodes, str_inlines, stringify
 from .book_config import BookConfig
+from .callouts import callouts_to_html
 from .chapters import Chapter
 from .code_cells import fold_code, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
@@ -176,6 +177,7 @@ def write_html_book(
         select_code(doc["blocks"], config.html_echo)
         drop_break_hints(doc["blocks"])
         fold_code(doc["blocks"], config.code_fold, config.code_summary)
+        callouts_to_html(doc["blocks"])
         cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args], what=chapter.path)
         missing = missing_citations(stderr)
         if missing:

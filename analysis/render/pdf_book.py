@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .ast_tools import content_column_widths, iter_nodes, str_inlines
 from .book_config import BookConfig
+from .callouts import callouts_to_typst
 from .chapters import Chapter
 from .code_cells import provenance_to_typst, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
@@ -66,6 +67,7 @@ def book_document(chapters: list[Chapter], targets: dict[str, Target], config: B
         select_code(chapter_blocks, config.pdf_echo)
         content_column_widths({"blocks": chapter_blocks})
         provenance_to_typst(chapter_blocks)
+        callouts_to_typst(chapter_blocks)
         if chapter.appendix and chapter is next(c for c in chapters if c.appendix):
             blocks.append({"t": "RawBlock", "c": ["typst", "#appendices-start()"]})
         blocks += [{"t": "RawBlock", "c": ["typst", CHAPTER_MARK + chapter.path]}, *chapter_blocks]

@@ -115,11 +115,9 @@ BUILD_PRODUCTS = {"panel": "panel.csv", "oxides": "oxide_series.csv", "estimates
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
+    """The sha256 of a file's bytes, in hex."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def sha256_tree(path: Path) -> str:

@@ -8,7 +8,8 @@ import pandas as pd
 from analysis.core import config
 from analysis.display.inference_tables import SHORT
 from analysis.report.readings import words
-from analysis.report.verdicts import num, size_validity
+from analysis.report.store_rows import num
+from analysis.report.verdicts import size_validity
 
 
 def _p(results: pd.DataFrame, test: str) -> float:

@@ -96,8 +96,10 @@ def read_tests(estimates: pd.DataFrame, table: str = "inference") -> pd.DataFram
     wide = long.pivot_table(
         index=["exhibit", "coefficient", "test"], columns="quantity", values="estimate", aggfunc="first", dropna=False
     ).reset_index()
-    meta = long[long["quantity"] == "p"][["exhibit", "coefficient", "test", "n", "note"]]
-    out = wide.merge(meta, on=["exhibit", "coefficient", "test"], how="left")
+    keys = ["exhibit", "coefficient", "test"]
+    present = long[keys].drop_duplicates()  # pivot_table(dropna=False) adds every combination: keep the real ones
+    meta = long[long["quantity"] == "p"][[*keys, "n", "note"]]
+    out = wide.merge(present, on=keys, how="inner").merge(meta, on=keys, how="left")
     for q in QUANTITIES:
         if q not in out:
             out[q] = np.nan
