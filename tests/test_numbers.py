@@ -93,6 +93,10 @@ def test_markdown_keeps_preformatted_text_and_aligns_numbers_right():
     assert "1999" in lines[4] and "1999.000" not in lines[4]  # a float column keeps floatfmt
 
 
+def test_markdown_of_an_empty_frame_has_its_header():
+    assert md(pd.DataFrame({"variable": [], "n": []}, dtype=object)).data.startswith("| variable")
+
+
 def test_numeric_text():
     assert all(numeric_text(c) for c in ["0.648***", "(0.182)", "< 0.001", "-1.21 × 10⁻⁵**", "1,234", "+0.0%"])
     assert not any(numeric_text(c) for c in ["not identified", "t(G − 1)", "1999-2022", "DID"])

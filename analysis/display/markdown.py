@@ -43,7 +43,7 @@ def md(
     frame = frame.rename(columns=lambda c: formula(c) if isinstance(c, str) else c)
     frame = frame.apply(lambda col: col.map(lambda v: formula(v) if isinstance(v, str) else v))
     text_columns = [i for i, c in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame[c])]
-    numparse_off = True if not numparse else text_columns
+    numparse_off = True if not numparse or frame.empty else text_columns
     return Markdown(
         frame.to_markdown(
             index=False, floatfmt=floatfmt, disable_numparse=numparse_off, colalign=_alignment(frame, right)
