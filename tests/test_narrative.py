@@ -675,3 +675,14 @@ def test_paradigm_model_draws_every_main_category(data):
     fig = diagrams.paradigm_model(data["coding_categories"])
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert all(m in text for m in data["coding_categories"]["main_category_zh"].unique())
+
+
+def test_c4_counts_two_oxides_with_the_same_fit_once(reported):
+    """PrNd's DID and SE within 1% of Nd2O3's SE of Nd2O3's: one piece of evidence, named once."""
+    rows = oxide_rows([0.50, 0.7, 0.2, 0.5005, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
+    found = by_id(sentences.findings(frame(rows), reported)).loc["C4", "sentence"]
+    assert "PrNd oxide's DID and SE differ from Nd2O3's by less than 1% of the SE" in found
+    assert "1 Pr/Nd and 1 La/Ce product(s) are positive" in found and "PrNd oxide 0.501" not in found
+    apart = oxide_rows([0.50, 0.7, 0.2, 0.53, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
+    found = by_id(sentences.findings(frame(apart), reported)).loc["C4", "sentence"]
+    assert "2 Pr/Nd" in found and "counts them once" not in found
