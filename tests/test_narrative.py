@@ -595,10 +595,30 @@ def test_seed001_rounds_move_the_price_the_way_the_seed_says(index, direction):
 
 
 def test_timeline_has_one_row_per_dated_event(data):
+    """One row per dated event: its id and date on the axis, its description beside its dot."""
+    events = facts.china_events(data["policy_events"])
     fig = diagrams.policy_timeline(data["policy_events"])
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert len(labels) == len(facts.china_events(data["policy_events"]))
-    assert any("国发〔2011〕12号" in label for label in labels)
+    assert labels == [f"{r.event_id} {r.date}" for r in events.itertuples()]
+    described = [a.get_text() for a in fig.artists]
+    assert described == [facts.halfwidth(x) for x in events["label_en"]]
+    assert any("国发〔2011〕12号" in text for text in described)
+
+
+def test_timeline_fits_the_page_at_a_readable_size(data):
+    """Drawn at the PDF's text width (16 cm) and no taller than its text height, so it is never scaled
+    down, with every word at 8.5 pt or more and every description inside the figure."""
+    fig = diagrams.policy_timeline(data["policy_events"])
+    width, height = fig.get_size_inches()
+    assert width <= 16 / 2.54 + 1e-9 and height <= 21 / 2.54
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    texts = list(fig.artists) + [t for ax in fig.axes for t in ax.texts + ax.get_yticklabels() + ax.get_xticklabels()]
+    assert min(t.get_fontsize() for t in texts if t.get_text()) >= 8.5
+    for text in fig.artists:
+        extent = text.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
 
 
 def test_timeline_legend_uses_the_table_instrument_words(data):

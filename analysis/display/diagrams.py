@@ -15,6 +15,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import text as mpl_text
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
@@ -104,12 +105,29 @@ def _break_marks(ax, side: str) -> None:
     ax.plot([x - 0.012, x + 0.012], [-0.012, 0.012], **kw)
 
 
+PAGE_WIDTH = 16 / 2.54  # inches: the PDF's text width (A4 with 2.5 cm margins)
+TIMELINE_FONT = 8.5  # pt: the timeline is drawn at the PDF's text width, so this is its printed size
+
+
+def _position_on_axis(when: float, spans: list[tuple[float, float]]) -> float:
+    """Where `when` lies along a broken time axis whose panels are `spans`, from 0 (left) to 1 (right)."""
+    widths = [hi - lo for lo, hi in spans]
+    before = 0.0
+    for (lo, hi), width in zip(spans, widths):
+        if when <= hi:
+            return (before + max(when - lo, 0.0)) / sum(widths)
+        before += width
+    return 1.0
+
+
 @cjk
 def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> plt.Figure:
     """One row per dated Chinese policy event or WTO step, placed at its date; shaded: the WTO dispute.
 
     The time axis is broken where years pass without an event (e.g. 1992–2005), so that the dense
-    2006–2016 years get the page width."""
+    2006–2016 years get the page width. Each row is labelled with its id and date on the left and its
+    description beside its dot, on the side with more room, so that the figure fits the page width
+    at a readable size."""
     ev = china_events(events)
     n = len(ev)
     groups = legend_groups(ev["instrument"])
@@ -118,7 +136,7 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
     fig, axes = plt.subplots(
         1,
         len(spans),
-        figsize=(6.6, 0.24 * n + 2.6),
+        figsize=(PAGE_WIDTH, 0.22 * n + 2.0),
         sharey=True,
         squeeze=False,
         gridspec_kw={"width_ratios": widths},
@@ -129,36 +147,36 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
     y = list(range(n))[::-1]
     wto = ev[ev["instrument"] == "wto_case"]["when"]
     for i, (ax, (lo, hi)) in enumerate(zip(axes, spans)):
-        for yi, (_, row) in zip(y, ev.iterrows()):
-            if lo <= row["when"] <= hi:
-                ax.plot(row["when"], yi, "o", color=GROUPS[row["instrument"]][1], ms=6)
+        for yi in y:
             ax.axhline(yi, color="#e4e4e4", lw=0.5, zorder=0)
         if len(wto) > 1 and lo <= wto.max() and wto.min() <= hi:
             ax.axvspan(wto.min(), wto.max(), color=GROUPS["wto_case"][1], alpha=0.18, lw=0)
             ax.text(
                 (wto.min() + wto.max()) / 2,
-                n + 0.9,
+                n + 0.5,
                 "WTO dispute",
-                fontsize=7.5,
+                fontsize=TIMELINE_FONT,
                 va="bottom",
                 ha="center",
                 color="#6b4f00",
+                in_layout=False,
             )
         if lo <= policy_year <= hi:
             ax.axvline(policy_year, color="grey", ls="--", lw=1)
             ax.text(
-                policy_year + 0.15,
-                n + 0.1,
+                policy_year - 0.15,
+                n + 0.5,
                 f"{policy_year}: policy year of the DID",
-                fontsize=7.5,
+                fontsize=TIMELINE_FONT,
                 va="bottom",
-                ha="left",
+                ha="right",
                 color="#555555",
+                in_layout=False,  # it reaches over the axis break; the layout must not make room for it
             )
         ax.set_xlim(lo, hi)
         step = 1 if hi - lo < 5 else 2
         ax.set_xticks([t for t in range(math.ceil(lo), math.floor(hi) + 1) if t % step == 0])
-        ax.tick_params(axis="x", labelsize=7.5)
+        ax.tick_params(axis="x", labelsize=TIMELINE_FONT)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         if i > 0:
@@ -166,25 +184,41 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
             _break_marks(ax, "left")
         if i < len(axes) - 1:
             _break_marks(ax, "right")
+    for yi, (_, row) in zip(y, ev.iterrows()):
+        ax = next(a for a, (lo, hi) in zip(axes, spans) if lo <= row["when"] <= hi)
+        ax.plot(row["when"], yi, "o", color=GROUPS[row["instrument"]][1], ms=6, zorder=4)
+        on_right = _position_on_axis(row["when"], spans) < 0.5
+        # a figure-level artist, drawn after every panel, so no grid line or panel crosses the words
+        fig.add_artist(
+            mpl_text.Annotation(
+                halfwidth(row["label_en"]),
+                xy=(row["when"], yi),
+                xycoords=ax.transData,
+                xytext=(6 if on_right else -6, 0),
+                textcoords="offset points",
+                ha="left" if on_right else "right",
+                va="center",
+                fontsize=TIMELINE_FONT,
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+        )
     axes[0].spines["left"].set_visible(True)
     axes[0].set_yticks(y)
-    axes[0].set_yticklabels(
-        [f"{r['event_id']} {r['date']} · {halfwidth(r['label_en'])}" for _, r in ev.iterrows()], fontsize=7.5
-    )
-    axes[0].set_ylim(-0.8, n + 1.8)
-    axes[-1].set_xlabel("year (the axis is broken where no event falls)", fontsize=8)
+    axes[0].set_yticklabels([f"{r['event_id']} {r['date']}" for _, r in ev.iterrows()], fontsize=TIMELINE_FONT)
+    axes[0].set_ylim(-0.8, n + 1.4)
+    axes[-1].set_xlabel("year (the axis is broken where no event falls)", fontsize=TIMELINE_FONT)
     handles = [
-        Line2D([], [], ls="", marker="o", ms=6, color=colour, label=textwrap.fill(label, 48))
+        Line2D([], [], ls="", marker="o", ms=6, color=colour, label=textwrap.fill(label, 46))
         for label, colour in groups.values()
     ]
     fig.legend(
         handles=handles,
-        fontsize=7.5,
+        fontsize=TIMELINE_FONT,
         loc="outside lower left",
         ncol=2,
         frameon=False,
         title="instrument (as in the table)",
-        title_fontsize=7.5,
+        title_fontsize=TIMELINE_FONT,
         alignment="left",
     )
     return fig

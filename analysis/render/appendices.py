@@ -84,8 +84,10 @@ def data_sources_page(project_root: Path) -> str:
         "# Data sources {#sec-app-data-sources}",
         "",
         f"Every raw input of the book, as declared in `{SOURCES}`. Each file is downloaded from its pinned "
-        "URL (or copied from the offline mirror) and refused unless its sha256 matches. Third-party data "
-        "keep their own terms, listed here under *licence*.",
+        "URL (or copied from the offline mirror) and refused unless its sha256 matches. The pinned URL is a "
+        "byte-identical public copy of the file at a fixed commit, most often in a third party's repository "
+        "(the *hosting repository* below). "
+        "Third-party data keep their own terms, listed here under *licence*.",
         "",
         "| input | publisher | licence |",
         "|:--|:--|:--|",
