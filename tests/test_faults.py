@@ -312,6 +312,16 @@ def test_panel_bad_cell(site, capsys, column, value, pattern):
     recovers(site, capsys)
 
 
+def test_panel_bad_nominal_price(site, capsys):
+    """price_nominal (optional, documented) is read and checked like every other column."""
+    frame = user_panel().assign(price_nominal=10.0)
+    frame.loc[2, "price_nominal"] = 0
+    write_panel(site, frame)
+    fails(site, capsys, r"panel\.csv: row 4, column 'price_nominal', value '0.0': out of range \(must be > 0\)")
+    write_panel(site, frame.assign(price_nominal=10.0))
+    recovers(site, capsys)
+
+
 def test_panel_treated_outcome_all_missing(site, capsys):
     frame = user_panel()
     frame.loc[frame.mineral == "rare_earths", "LNPRI"] = np.nan
@@ -534,11 +544,12 @@ def test_markdown_edit_reuses_outputs(site, capsys):
     assert "A new sentence." in page and "seed is 20060101" in page
 
 
-def replace_code(site, chapter: str, code: str) -> bytes:
+def replace_code(site, chapter: str, code: str | list[str]) -> bytes:
+    """Append code cell(s) to a chapter; returns the chapter's previous bytes."""
     path = site.project / "chapters" / chapter
     good = path.read_bytes()
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(code))
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in ([code] if isinstance(code, str) else code)]
     nbformat.write(nb, path)
     return good
 
@@ -554,7 +565,12 @@ def replace_code(site, chapter: str, code: str) -> bytes:
         (
             "import time\ntime.sleep(60)",
             ["--timeout", "2"],
-            r"chapter chapters/02-beta\.ipynb, cell 4: timed out after 2 s",
+            r"chapter chapters/02-beta\.ipynb, cell 4: timed out: the chapter ran past its limit of 2 s",
+        ),
+        (  # the limit holds for the chapter: two cells of 1.5 s each would pass a per-cell limit of 2 s
+            ["import time\ntime.sleep(1.5)", "time.sleep(1.5)"],
+            ["--timeout", "2"],
+            r"chapter chapters/02-beta\.ipynb, cell 5: timed out: the chapter ran past its limit of 2 s",
         ),
         ("import os\nos._exit(1)", [], r"chapter chapters/02-beta\.ipynb(, cell \d+)?: the Python kernel died"),
     ],
@@ -607,14 +623,20 @@ def wait_for(proc: subprocess.Popen, text: str, limit: float = 120) -> None:
     raise AssertionError(f"no {text!r} within {limit} s")
 
 
-def wait_for_orphan_kernels(runtime: Path, limit: float = 30) -> None:
-    """Kernels run in their own session: after a kill they notice their parent is gone and exit."""
+def wait_for_orphan_kernels(runtime: Path, project: Path, limit: float = 30) -> None:
+    """Kernels run in their own session: after a kill they notice their parent is gone and exit (a
+    kernel started by jupyter_client names `runtime` on its command line; a warm kernel, forked by the
+    build's zygote, and the zygote work in the project folder)."""
     end = time.monotonic() + limit
     while time.monotonic() < end:
         alive = []
-        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        for proc in Path("/proc").glob("[0-9]*"):
             try:
-                alive += [cmdline] if str(runtime) in cmdline.read_bytes().decode(errors="replace") else []
+                if (
+                    str(runtime) in (proc / "cmdline").read_bytes().decode(errors="replace")
+                    or (proc / "cwd").resolve() == project.resolve()
+                ):
+                    alive.append(proc)
             except OSError:
                 pass
         if not alive:
@@ -633,7 +655,7 @@ def test_killed_build_then_rebuild(site, capsys, when):
         time.sleep(0.1)  # kill once a kernel is up, so that it leaves its connection file
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(30)
-    wait_for_orphan_kernels(site.build / "runtime")
+    wait_for_orphan_kernels(site.build / "runtime", site.project)
     killed = list((site.build / "runtime").glob("kernel-*.json"))  # the killed kernel's file, in the build
     if when == "executing":
         assert digests(site.book) == watch.book and killed

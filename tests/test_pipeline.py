@@ -217,7 +217,7 @@ def test_failing_chapter_names_chapter_and_cell_and_keeps_the_old_book(tmp_path,
     (out / MARKER).write_text("a book this build published")
     monkeypatch.setattr(pipeline, "ROOT", project)
     monkeypatch.setattr(pipeline, "book_chapters", lambda *a: ["chapters/99-broken.ipynb"])
-    opts = pipeline.BuildOptions(build=tmp_path / "build", out=out, user_panel=panel, use_url=False)
+    opts = pipeline.BuildOptions(build_dir=tmp_path / "build", out=out, user_panel=panel, use_url=False)
     assert pipeline.build(opts) == 1
     assert (out / "index.html").read_text() == "previous book"
     assert not list(tmp_path.glob("book.tmp-*"))

@@ -24,8 +24,8 @@ from analysis.data.schemas import (
 )
 
 
-def panel_paths(build: Path) -> dict[str, Path]:
-    d = Path(build) / "data"
+def panel_paths(build_dir: Path) -> dict[str, Path]:
+    d = Path(build_dir) / "data"
     return {
         "panel": d / "panel.csv",
         "provenance": d / "panel_provenance.csv",
@@ -70,7 +70,7 @@ def load_frames(
 
 
 def write_panel(
-    build: Path,
+    build_dir: Path,
     user_panel: Path | None = None,
     use_url: bool = True,
     mirror: Path | None = None,
@@ -83,7 +83,7 @@ def write_panel(
     Returns (written paths, input paths). Files are written only after validation succeeds,
     so a failing input leaves the previous panel in place.
     """
-    out = panel_paths(build)
+    out = panel_paths(build_dir)
     extra = {}
     if user_panel:
         panel = load_user_panel(user_panel, spec)

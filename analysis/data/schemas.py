@@ -14,7 +14,7 @@ from analysis.data.user_files import Column, Problems, convert, duplicates, miss
 
 # Columns a user-supplied panel must have (keys + outcome + baseline controls) and may have.
 USER_REQUIRED = ["mineral", "year", "LNPRI", "LNGDP", "CR4", "EPU"]
-USER_OPTIONAL = ["GDPG", "BDI", "WUI"]
+USER_OPTIONAL = ["GDPG", "BDI", "WUI", "price_nominal"]
 
 DICTIONARY = {
     "mineral": "mineral (rare_earths, molybdenum, coal, iron_ore, copper)",
@@ -106,6 +106,7 @@ def user_panel_columns(spec: PanelSpec = PanelSpec()) -> dict:
         "GDPG": Column(),
         "BDI": Column(),
         "WUI": Column(low=0, low_open=True),
+        "price_nominal": Column(low=0, low_open=True),
         "treat": binary,
         "post": binary,
         "DID": binary,

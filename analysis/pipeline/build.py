@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,10 @@ import yaml
 
 from analysis.core import config
 from analysis.core.errors import ReplicationError
-from analysis.core.paths import ROOT, build_dir
+from analysis.core.paths import ROOT
+from analysis.core.paths import build_dir as default_build_dir
 from analysis.data.fetch import sha256_of
-from analysis.pipeline import preflight
+from analysis.pipeline import kernels, preflight
 from analysis.pipeline.execute import Plan, run_all
 from analysis.pipeline.publish import (
     MARKER,
@@ -37,14 +39,14 @@ from analysis.pipeline.publish import (
 from analysis.pipeline.steps import StepLog, digest, environment_key
 from analysis.render.errors import RenderError
 
-DEFAULT_TIMEOUT = 600.0  # seconds a chapter cell may run; the slowest chapter takes ~5 s here
+DEFAULT_TIMEOUT = 600.0  # seconds one chapter's cells may run together; the slowest takes ~7 s here
 
 
 @dataclass
 class BuildOptions:
     """What `python -m analysis build` was asked to do."""
 
-    build: Path = field(default_factory=build_dir)
+    build_dir: Path = field(default_factory=default_build_dir)
     out: Path = ROOT / "_book"
     user_panel: Path | None = None
     oxide_panel: Path | None = None  # the user's oxide prices for Table 7 (chapter parameter oxide_panel_path)
@@ -90,7 +92,7 @@ def book_chapters(project: Path | None = None) -> list[str]:
 
 def chapter_parameters(opts: BuildOptions, panel: Path) -> dict:
     return {
-        "build_dir": str(opts.build),
+        "build_dir": str(opts.build_dir),
         "panel_path": str(panel),
         "seed": opts.seed,
         "n_placebo": opts.n_placebo,
@@ -151,21 +153,24 @@ def check_oxide_panel(path: Path) -> list[str]:
     return []
 
 
-def data_step(opts: BuildOptions, project: Path, log: StepLog) -> Path:
+def data_step(opts: BuildOptions, project: Path, log: StepLog, pool: kernels.Pool | None = None) -> Path:
     """The panel and its companions in <build>/data, rebuilt only when the manifest (which pins every
-    raw input's sha256), data/, the data code, the user's panel or the environment changed."""
+    raw input's sha256), data/, the data code, the user's panel or the environment changed. A rebuilt
+    panel re-runs the chapters that read it, so the warm kernels start importing meanwhile (`pool`)."""
     code = [project / "analysis" / "core", project / "analysis" / "data"]
     user = [Path(opts.user_panel)] if opts.user_panel else []
     key = digest([project / "data", *code, *user], environment_key(project) + f"; user panel: {bool(user)}")
     from analysis.data import build as build_data
 
-    paths = build_data.panel_paths(opts.build)
+    paths = build_data.panel_paths(opts.build_dir)
     if not opts.force and log.fresh("panel", key) and paths["panel"].is_file():
         say("[data] unchanged, cached")
         return paths["panel"]
+    if pool is not None:
+        pool.start()
     t0 = time.perf_counter()
     say("[data] fetching and verifying raw inputs, building the panel ...")
-    written, inputs = build_data.write_panel(opts.build, opts.user_panel, opts.use_url, opts.mirror, progress=say)
+    written, inputs = build_data.write_panel(opts.build_dir, opts.user_panel, opts.use_url, opts.mirror, progress=say)
     log.record("panel", inputs, written.values(), key=key)
     say(f"[data] panel ok ({time.perf_counter() - t0:.1f} s)")
     return written["panel"]
@@ -226,13 +231,13 @@ def publish(executed: dict[str, Path], opts: BuildOptions, project: Path, second
         if opts.force:  # everything afresh: no memo of pandoc and typst either
             os.environ.pop("REDID_RENDER_CACHE", None)
         else:
-            os.environ["REDID_RENDER_CACHE"] = str(opts.build / "render-cache")
+            os.environ["REDID_RENDER_CACHE"] = str(opts.build_dir / "render-cache")
         written = render_project(
-            project, executed, staging, formats=opts.formats, build_dir=opts.build, build_seconds=seconds
+            project, executed, staging, formats=opts.formats, build_dir=opts.build_dir, build_seconds=seconds
         )
         (staging / MARKER).write_text(MARKER_TEXT + f"render key {key}\n")
         if not opts.force:
-            prune(opts.build / "render-cache", started - 2)
+            prune(opts.build_dir / "render-cache", started - 2)
         swap_in(staging, opts.out, keep=() if "pdf" in opts.formats else ("book.pdf",))
     except BaseException:
         import shutil
@@ -256,35 +261,37 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
     project = Path(project or ROOT)
     t0 = time.perf_counter()
     opts.out = Path(opts.out).resolve()
-    opts.build = Path(opts.build).resolve()
+    opts.build_dir = Path(opts.build_dir).resolve()
     try:
-        with BuildLock(opts.build):
-            clean_leftovers(opts.out, opts.build)
+        with BuildLock(opts.build_dir), ExitStack() as stack:
+            clean_leftovers(opts.out, opts.build_dir)
             problems = check_all(opts, project)
             if problems:
                 raise preflight.Preflight(problems)
-            log = StepLog(opts.build / "steps.json")
-            panel = data_step(opts, project, log)
+            log = StepLog(opts.build_dir / "steps.json")
+            pool = stack.enter_context(closing(kernels.Pool(project)))
+            panel = data_step(opts, project, log, pool)
             notebooks = [c for c in book_chapters(project) if c.endswith(".ipynb")]
             force = set(notebooks) if opts.force else set(opts.chapters or [])
             plan = Plan(
                 project=project,
-                build=opts.build,
+                build_dir=opts.build_dir,
                 params=chapter_parameters(opts, panel),
                 shared_key=shared_key(project),
-                data_key=digest([panel.parent]),
+                data_key=data_products_key(panel),
                 oxide_key=sha256_of(Path(opts.oxide_panel)) if opts.oxide_panel else "",
                 timeout=opts.timeout,
                 force=force,
+                kernels=pool,
             )
             outcome = run_all(plan, notebooks, log, say)
-            gathered = opts.build / "estimates.csv"
+            gathered = opts.build_dir / "estimates.csv"
             if "executed" in outcome.values() or not gathered.is_file():
                 from analysis.estimation import estimates
 
-                estimates.gather(opts.build)
-                log.record("estimates", [opts.build / "estimates"], [gathered])
-            executed = {c: opts.build / "executed" / c for c in notebooks}
+                estimates.gather(opts.build_dir)
+                log.record("estimates", [opts.build_dir / "estimates"], [gathered])
+            executed = {c: opts.build_dir / "executed" / c for c in notebooks}
             publish(executed, opts, project, seconds=time.perf_counter() - t0)
     except (ReplicationError, RenderError) as exc:
         if opts.debug:
@@ -297,6 +304,12 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
         return 1
     say(f"book written to {opts.out} in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def data_products_key(panel: Path) -> str:
+    """Every file the data step wrote beside the panel: the panel, its provenance, the panel variants
+    (`panel_variants.csv`, `variants.csv`, read by the sensitivity chapter), the oxide series ..."""
+    return digest([Path(panel).parent])
 
 
 def shared_key(project: Path) -> str:

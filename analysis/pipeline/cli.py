@@ -56,7 +56,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--html-only", action="store_true", help="skip the PDF (the last PDF is kept)")
     b.add_argument("--force", action="store_true", help="re-execute and re-render everything even when nothing changed")
     b.add_argument("--out", type=Path, help="output directory (default: _book)")
-    b.add_argument("--timeout", type=float, default=None, help="seconds one chapter cell may run (default 600)")
+    b.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds one chapter's cells may run together (default 600); the cell running then is named",
+    )
     p = sub.add_parser("panel", parents=[common], help="fetch, verify and build the panel only")
     p.add_argument("--panel", type=Path, help="validate this panel CSV instead")
     sub.add_parser("verify", parents=[common], help="fetch and verify every declared raw input (sha256)")
@@ -80,7 +85,7 @@ def run(args) -> int:
         print(f"all {len(paths)} inputs verified")
         return 0
     if args.command == "panel":
-        written, _ = build_data.write_panel(pipeline.build_dir(), args.panel, not args.offline, args.mirror)
+        written, _ = build_data.write_panel(pipeline.default_build_dir(), args.panel, not args.offline, args.mirror)
         print(f"panel written: {written['panel']}")
         return 0
     opts = pipeline.BuildOptions(

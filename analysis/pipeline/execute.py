@@ -6,8 +6,9 @@ declares (the seed enters only chapters with a `seed` parameter), the build prod
 in its metadata (`"redid": {"inputs": ["estimates"]}`, minus the tables it writes itself), the
 Python version and the lock file; never an absolute path. When only the Markdown of a chapter
 changed, its cached outputs are kept and the new Markdown is put around them (as jupyter-cache
-does). Chapters that declare no build product run in parallel; the others run after them, in
-book order.
+does). Chapters that declare no build product run in parallel; then the audit (reads and saves
+estimates); then the chapters that only read estimates, in parallel. Each chapter gets a fresh
+kernel, forked from a warm process when possible (`kernels`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.core.errors import ChapterError
+from analysis.pipeline import kernels
 from analysis.pipeline.steps import digest
 
 PATH_PARAMETERS = {"build_dir", "panel_path", "data_dir", "oxide_panel_path"}
@@ -32,13 +34,14 @@ class Plan:
     """What one chapter run needs: where things are and what its key is made of."""
 
     project: Path
-    build: Path
+    build_dir: Path
     params: dict
     shared_key: str  # code, data/, environment
     data_key: str  # the data products (panel, provenance, ...)
     oxide_key: str
     timeout: float | None
     force: set[str]
+    kernels: kernels.Pool | None = None  # warm kernels (None: jupyter_client starts each one)
 
 
 def read_notebook(path: Path) -> dict:
@@ -108,7 +111,9 @@ def merge_markdown(source: dict, executed: dict) -> dict:
     return {**executed, "cells": cells}
 
 
-def execute_chapter(project: Path, chapter: str, target: Path, params: dict, timeout: float | None) -> None:
+def execute_chapter(
+    project: Path, chapter: str, target: Path, params: dict, timeout: float | None, zygote=None
+) -> None:
     """Run one chapter notebook with papermill; any failure becomes ChapterError(chapter, cell)."""
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -128,15 +133,17 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
             progress_bar=False,
             log_output=False,
             report_mode=False,
-            execution_timeout=timeout,
-            kernel_manager_class=kernel_manager(runtime),
+            timeout_func=ChapterClock(timeout),  # one budget for the whole chapter, not per cell
+            kernel_manager_class=kernel_manager(runtime, zygote),
             # the kernel logs a warning on every start and a KeyboardInterrupt on shutdown
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         raise failed(tmp, chapter, f"{exc.ename}: {one_line(exc.evalue)}", exc.cell_index) from None
     except CellTimeoutError:
-        raise failed(tmp, chapter, f"timed out after {timeout:g} s (set --timeout to allow longer)") from None
+        raise failed(
+            tmp, chapter, f"timed out: the chapter ran past its limit of {timeout:g} s (set --timeout to allow longer)"
+        ) from None
     except DeadKernelError:
         raise failed(tmp, chapter, "the Python kernel died (out of memory, or killed)") from None
     except Exception as exc:  # unreadable notebook, kernel that cannot start, ...
@@ -148,12 +155,32 @@ def execute_chapter(project: Path, chapter: str, target: Path, params: dict, tim
     tmp.replace(target)
 
 
-def kernel_manager(runtime: Path):
+class ChapterClock:
+    """nbclient's `timeout_func`: the seconds left of one chapter's budget, counted from its first cell
+    (kernel start-up excluded), so that the cell running when the budget is spent is the one named."""
+
+    def __init__(self, limit: float | None):
+        self.limit = limit
+        self.start: float | None = None
+
+    def __call__(self, cell) -> float | None:
+        if not self.limit:
+            return None
+        now = time.monotonic()
+        if self.start is None:
+            self.start = now
+        return max(self.limit - (now - self.start), 0.001)  # never 0: nbclient reads 0 as "no limit"
+
+
+def kernel_manager(runtime: Path, zygote=None):
     """A kernel manager whose connection file lives in `runtime` (jupyter_client's default is a
-    temporary file that a killed build would leave behind)."""
+    temporary file that a killed build would leave behind) and whose kernel is forked by `zygote`
+    (kernels.Zygote: imports done once per build) when given."""
     import uuid
 
     from jupyter_client import AsyncKernelManager
+
+    provisioner = kernels.provisioner_class(zygote) if zygote else None
 
     class BuildKernelManager(AsyncKernelManager):
         def write_connection_file(self, **kwargs):
@@ -161,6 +188,12 @@ def kernel_manager(runtime: Path):
                 runtime.mkdir(parents=True, exist_ok=True)
                 self.connection_file = str(runtime / f"kernel-{uuid.uuid4()}.json")
             return super().write_connection_file(**kwargs)
+
+        async def _async_pre_start_kernel(self, **kw):
+            if provisioner and self.provisioner is None:
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+                self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
 
     return BuildKernelManager
 
@@ -225,9 +258,9 @@ def workers() -> int:
 def run_one(plan: Plan, chapter: str, tag: str, log, say) -> str:
     """Bring one chapter's executed copy up to date; returns 'executed', 'markdown' or 'cached'."""
     source_path = plan.project / chapter
-    target = plan.build / "executed" / chapter
+    target = plan.build_dir / "executed" / chapter
     nb = read_notebook(source_path)
-    products = {"estimates": plan.build / "estimates"}
+    products = {"estimates": plan.build_dir / "estimates"}
     unknown = [name for name in declared_inputs(nb) if name not in products]
     if unknown:
         raise ChapterError(chapter, f"metadata declares unknown input(s) {unknown}; known: {sorted(products)}")
@@ -256,7 +289,8 @@ def run_one(plan: Plan, chapter: str, tag: str, log, say) -> str:
     t0 = time.perf_counter()
     say(f"{tag} executing ...")
     before = snapshot(products["estimates"])
-    execute_chapter(plan.project, chapter, target, plan.params, plan.timeout)
+    zygote = plan.kernels.zygote() if plan.kernels else None
+    execute_chapter(plan.project, chapter, target, plan.params, plan.timeout, zygote)
     after = snapshot(products["estimates"])
     writes = sorted(name for name, h in after.items() if before.get(name) != h) if declared_inputs(nb) else []
     log.record(chapter, [source_path], [target], key=key, source=whole, writes=sorted(own | set(writes)))
@@ -269,21 +303,28 @@ def snapshot(folder: Path) -> dict[str, int]:
 
 
 def run_all(plan: Plan, chapters: list[str], log, say) -> dict[str, str]:
-    """Execute chapters that declare no build product in parallel, then the others in book order (those
-    that also save estimates first).
-    The first failure (in book order) is raised after running chapters finish."""
+    """Execute chapters that declare no build product in parallel; then those that read the estimates
+    and also save some (the audit), in book order; then the pure readers (Preface, hypotheses,
+    conclusions) in parallel, so that on a cold build every reader sees the final estimates and a
+    rebuild finds it fresh. The first failure (in book order) is raised after running chapters finish."""
     numbered = {c: f"[{i}/{len(chapters)}] {c}" for i, c in enumerate(chapters, 1)}
-    first = [c for c in chapters if not declared_inputs(read_notebook(plan.project / c))]
-    later = [c for c in chapters if c not in first]
-    # readers that also save estimates (the audit) before the pure readers (Preface, hypotheses, conclusions),
-    # so that on a cold build every reader sees the final estimates and a rebuild finds it fresh
-    later = [c for c in later if saves_estimates(read_notebook(plan.project / c))] + [
-        c for c in later if not saves_estimates(read_notebook(plan.project / c))
-    ]
+    notebooks = {c: read_notebook(plan.project / c) for c in chapters}
+    first = [c for c in chapters if not declared_inputs(notebooks[c])]
+    savers = [c for c in chapters if c not in first and saves_estimates(notebooks[c])]
+    readers = [c for c in chapters if c not in first and c not in savers]
+    outcome = run_parallel(plan, first, numbered, log, say)
+    for c in savers:
+        outcome[c] = run_one(plan, c, numbered[c], log, say)
+    outcome.update(run_parallel(plan, readers, numbered, log, say))
+    return outcome
+
+
+def run_parallel(plan: Plan, chapters: list[str], numbered: dict[str, str], log, say) -> dict[str, str]:
+    """`run_one` for each chapter on `workers()` threads; the first failure in book order is raised."""
     outcome = {}
     pool = ThreadPoolExecutor(max_workers=workers())
     try:
-        futures = {c: pool.submit(run_one, plan, c, numbered[c], log, say) for c in first}
+        futures = {c: pool.submit(run_one, plan, c, numbered[c], log, say) for c in chapters}
         errors = []
         for c, fut in futures.items():
             try:
@@ -300,6 +341,4 @@ def run_all(plan: Plan, chapters: list[str], log, say) -> dict[str, str]:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    for c in later:
-        outcome[c] = run_one(plan, c, numbered[c], log, say)
     return outcome

@@ -113,10 +113,10 @@ def swap_in(staging: Path, out: Path, keep: tuple[str, ...] = ()) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def clean_leftovers(out: Path, build: Path) -> list[Path]:
+def clean_leftovers(out: Path, build_dir: Path) -> list[Path]:
     """Remove what killed builds left: staging and .old copies of the book (only those with the
     marker), half-executed notebooks and kernel runtime files. Returns what was removed."""
-    out, build = Path(out), Path(build)
+    out, build_dir = Path(out), Path(build_dir)
     removed = []
     if out.parent.is_dir():
         for path in [*out.parent.glob(out.name + STAGING + "*"), out.with_name(out.name + ".old")]:
@@ -124,7 +124,7 @@ def clean_leftovers(out: Path, build: Path) -> list[Path]:
             if path.is_dir() and (owned(path) or not any(path.iterdir())):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
-    for path in [*(build / "executed").rglob("*.running.ipynb"), *(build / "runtime").glob("*")]:
+    for path in [*(build_dir / "executed").rglob("*.running.ipynb"), *(build_dir / "runtime").glob("*")]:
         if path.is_file():
             path.unlink(missing_ok=True)
             removed.append(path)
@@ -134,8 +134,8 @@ def clean_leftovers(out: Path, build: Path) -> list[Path]:
 class BuildLock:
     """An exclusive lock on `<build>/.lock` for the duration of a build (released by the OS if killed)."""
 
-    def __init__(self, build: Path):
-        self.path = Path(build) / ".lock"
+    def __init__(self, build_dir: Path):
+        self.path = Path(build_dir) / ".lock"
         self.fh = None
 
     def __enter__(self):

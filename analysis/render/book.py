@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import quarto
@@ -62,13 +63,17 @@ def render_book(
     chapters = _with_colophon(config, chapters, executed, out_dir, info, downloads)
     targets = number_book(chapters)
     written: dict = {"figures": [f for c in chapters for f in c.figures]}
-    written["downloads"] = write_downloads(
-        out_dir, build_dir, executed, tables, [e.as_row() for e in provenance.exhibits.values()]
-    )
-    if "html" in formats:
-        written["html"] = write_html_book(chapters, targets, config, out_dir, info)
-    if "pdf" in formats:
-        written["pdf"] = write_pdf_book(chapters, targets, config, out_dir, info)
+    order = {c: i for i, c in enumerate(config.all_chapters)}  # chapters were converted in parallel
+    exhibits = sorted(provenance.exhibits.values(), key=lambda e: order.get(e.chapter, len(order)))
+    written["downloads"] = write_downloads(out_dir, build_dir, executed, tables, [e.as_row() for e in exhibits])
+    # the PDF (one pandoc run, then typst) is typeset while the HTML pages are written: both only read
+    # the chapters, and each waits for its own processes much of the time
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pdf = pool.submit(write_pdf_book, chapters, targets, config, out_dir, info) if "pdf" in formats else None
+        if "html" in formats:
+            written["html"] = write_html_book(chapters, targets, config, out_dir, info)
+        if pdf is not None:
+            written["pdf"] = pdf.result()
     return written
 
 

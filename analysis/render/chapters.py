@@ -10,7 +10,7 @@ from .book_config import BookConfig
 from .crossref import first_h1
 from .errors import RenderError
 from .notebook_markdown import notebook_to_markdown
-from .pandoc import markdown_to_ast
+from .pandoc import markdown_to_ast, parallel_map
 from .typography import typeset
 
 FIGURES_DIR = "figures"
@@ -99,5 +99,7 @@ def load_chapter(
 def load_chapters(
     config: BookConfig, executed: dict, out_dir: Path, provenance=None, generated: dict[str, str] | None = None
 ) -> list[Chapter]:
-    """All chapters then appendices, in book order."""
-    return [load_chapter(config, chapter, executed, out_dir, provenance, generated) for chapter in config.all_chapters]
+    """All chapters then appendices, in book order (converted in parallel)."""
+    return parallel_map(
+        lambda chapter: load_chapter(config, chapter, executed, out_dir, provenance, generated), config.all_chapters
+    )

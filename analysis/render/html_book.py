@@ -16,7 +16,7 @@ from .chapters import Chapter
 from .code_cells import fold_code, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
 from .errors import RenderError
-from .pandoc import ast_to, missing_citations
+from .pandoc import ast_to, missing_citations, parallel_map
 from .search import index_site
 from .typography import drop_break_hints
 
@@ -169,9 +169,10 @@ def write_html_book(
         shutil.copyfile(TEMPLATES / name, css.parent / name)
     all_keys = list(dict.fromkeys(k for c in chapters for k in citation_keys(c.blocks)))
     bib_args = [f"--bibliography={config.root / b}" for b in config.bibliography]
-    written = [css]
     meta_tags = citation_meta(config, info, "")
-    for i, chapter in enumerate(chapters):
+
+    def write_page(i: int) -> Path:
+        chapter = chapters[i]
         doc = chapter_body(chapter, targets, all_keys)
         select_code(doc["blocks"], config.html_echo)
         drop_break_hints(doc["blocks"])
@@ -198,6 +199,8 @@ def write_html_book(
         )
         path = out_dir / f"{chapter.stem}.html"
         path.write_text(page, encoding="utf-8")
-        written.append(path)
+        return path
+
+    written = [css, *parallel_map(write_page, range(len(chapters)))]
     index_site(out_dir)
     return written

@@ -7,6 +7,8 @@ import json
 import os
 import re
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +58,7 @@ def memo_store(path, data: bytes) -> None:
         return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # pages are converted in parallel
     tmp.write_bytes(data)
     tmp.replace(path)
 
@@ -103,3 +105,21 @@ def ast_to(doc: dict, to: str, args: list[str], *, what: str) -> tuple[str, str]
 def missing_citations(stderr: str) -> list[str]:
     """Cite keys that citeproc reported as not found in the bibliography."""
     return CITEPROC_MISSING.findall(stderr)
+
+
+def jobs() -> int:
+    """Conversions run at once: REDID_JOBS, else the cores this process may use."""
+    env = os.environ.get("REDID_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parallel_map(fn, items) -> list:
+    """[fn(x) for x in items], on threads (each call mostly waits for a pandoc process); results and
+    the first error in the order of `items`."""
+    items = list(items)
+    if jobs() == 1 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=jobs()) as pool:
+        return list(pool.map(fn, items))
