@@ -18,7 +18,7 @@ from analysis.data.facts import source_label
 from analysis.display.fact_tables import tested_in, xref
 from analysis.display.inference_tables import SHORT
 from analysis.estimation import estimates as estimates_store
-from analysis.estimation.inference.tables import read_size, read_tests
+from analysis.estimation.inference.tables import read_size, read_tests, size_outcomes
 from analysis.report.claim_prose import finding_c1, finding_c2, finding_c3, finding_c4, finding_h4, mechanism_text
 from analysis.report.store_rows import rows_for
 from analysis.report.verdicts import ALPHA, verdict_table
@@ -46,7 +46,8 @@ def claim_verdicts(
     """The book's verdict table (`verdicts.verdict_table`) on the estimates file: the design-based tests
     (tables `inference*`) and the size table (`size`) are read from it too."""
     est = estimates if estimates is not None else pd.DataFrame(columns=["table"])
-    return verdict_table(est, reported, read_tests(est), read_size(est), alpha=alpha, tolerance=tolerance, labels=SHORT)
+    sizes = {outcome: read_size(est, outcome) for outcome in size_outcomes(est)}
+    return verdict_table(est, reported, read_tests(est), sizes, alpha=alpha, tolerance=tolerance, labels=SHORT)
 
 
 def _verdict_sentence(row) -> str:
@@ -115,9 +116,18 @@ def findings(
 
 
 def headline(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None) -> str:
-    """The Preface's headline findings: one bullet per claim with its verdict and reason."""
+    """The Preface's headline findings: one bullet per claim with its verdict and reason, and C3 (the
+    mechanisms conclusion) combined from H2 and H3 as chapter 11 combines it."""
     table = claim_verdicts(estimates, reported)
-    return "\n".join(f"- **{r.claim}** ({r.statement}): *{r.verdict}* — {r.reason}." for r in table.itertuples())
+    lines = [f"- **{r.claim}**, {r.statement}: *{r.verdict}* — {r.reason}." for r in table.itertuples()]
+    c3 = _combined(table[table["claim"].isin(["H2", "H3"])])
+    at = max((i for i, c in enumerate(table["claim"]) if c in ("H2", "H3", "H4")), default=len(lines) - 1) + 1
+    lines.insert(
+        at,
+        f"- **C3**, demand and market structure carried the price rise (H2 and H3): *{c3['verdict']}* — "
+        f"{c3['reason']}.",
+    )
+    return "\n".join(lines)
 
 
 def significance_note(estimates: pd.DataFrame | None, table: str = "table3", alpha: float = ALPHA) -> str:
