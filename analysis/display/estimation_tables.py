@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.data import paper
 from analysis.data.oxide_inputs import label
-from analysis.display.numbers import fmt_number, fmt_p
+from analysis.display.numbers import fmt_number, fmt_p, fmt_p_draws
 from analysis.display.regtable import fmt_paper, paper_table, regression_table
 from analysis.estimation.event_study import INF, POLICY_YEAR, EventStudy
 from analysis.estimation.placebo import Placebo
@@ -60,11 +60,11 @@ def unit_placebo_table(
 
 
 def placebo_p_text(result: Placebo) -> str:
-    """The two-sided randomization p-value as printed: '= 0.012', or '< 1/500' when none of the draws is
-    as extreme as the true coefficient (`placebo.randomization_p` has no +1 correction)."""
-    if round(result.randomization_p * len(result.draws)) == 0:
-        return f"< 1/{len(result.draws):,}"
-    return f"= {result.randomization_p:.3f}"
+    """The two-sided randomization p-value as printed: '= 0.012', or '< 0.002' (one draw in 500) when
+    none of the draws is as extreme as the true coefficient (`placebo.randomization_p` has no +1
+    correction; `numbers.fmt_p_draws`, the rule of every table)."""
+    text = fmt_p_draws(result.randomization_p, len(result.draws))
+    return text if text.startswith("<") else f"= {text}"
 
 
 def placebo_comparison(result: Placebo) -> pd.DataFrame:
