@@ -96,6 +96,9 @@ class Zygote:
             raise RuntimeError("the warm-kernel process ended")
         return int(json.loads(reply)["pid"])
 
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
     def close(self) -> None:
         self.proc.kill()
         self.proc.wait()
@@ -159,7 +162,9 @@ class Pool:
 
     def zygote(self) -> Zygote | None:
         self.start()
-        return self.started
+        if self.started is not None and not self.started.alive():  # it died: start kernels afresh
+            self.enabled = False
+        return self.started if self.enabled else None
 
     def close(self) -> None:
         with self.lock:
@@ -174,9 +179,12 @@ def provisioner_class(zygote: Zygote):
 
     class ZygoteProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd, **kwargs):
-            kwargs = self._scrub_kwargs(kwargs)
-            cwd = kwargs.get("cwd") or os.getcwd()
-            pid = zygote.spawn(cmd, kwargs.get("env") or os.environ, cwd)
+            scrubbed = self._scrub_kwargs(kwargs)
+            cwd = scrubbed.get("cwd") or os.getcwd()
+            try:
+                pid = zygote.spawn(cmd, scrubbed.get("env") or os.environ, cwd)
+            except (OSError, RuntimeError, ValueError):  # the warm process is gone: start this kernel afresh
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernel(pid)
             self.pid = self.pgid = pid  # the kernel leads its own session, as jupyter_client's do
             self.cwd = cwd
