@@ -233,7 +233,7 @@ class KernelOnly:
 
 def kernel_child(request: dict, zygote: int) -> None:
     """In the forked child: become an ipykernel as `python -m ipykernel_launcher ARGS` would."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; chapters run subprocesses
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote's handler is not the kernel's
     os.setsid()
     die_with_parent(zygote)
     cmd = request["cmd"]
@@ -251,8 +251,19 @@ def kernel_child(request: dict, zygote: int) -> None:
     kernelapp.launch_new_instance(argv=args)
 
 
+def reap(signum=None, frame=None) -> None:
+    """Collect every ended kernel (SIGCHLD handler)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def serve(fd: int) -> None:
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
+    signal.signal(signal.SIGCHLD, reap)  # forked kernels are reaped here (their CPU time counts in ours)
     warm_up()
     sock = socket.socket(fileno=fd)
     stream = sock.makefile("rw", encoding="utf-8")
