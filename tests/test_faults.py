@@ -583,6 +583,16 @@ def test_failing_hanging_dying_chapter(site, capsys, code, args, pattern):
     recovers(site, capsys)
 
 
+def test_failing_chapter_that_runs_during_the_data_step(site, capsys):
+    """A chapter with no build parameter runs while the data step runs; its failure is reported the same way."""
+    path = site.project / "chapters" / "02-beta.ipynb"
+    good = path.read_bytes()
+    nbformat.write(notebook("Beta", ["x = 1", "raise ValueError('early failure')"], params="# parameters\n"), path)
+    fails(site, capsys, r"chapter chapters/02-beta\.ipynb, cell 3: ValueError: early failure")
+    path.write_bytes(good)
+    recovers(site, capsys)
+
+
 def test_warm_kernel_process_gone_kernels_start_afresh(site, capsys, monkeypatch):
     """The process that forks warm kernels dies (killed, out of memory): chapters still run, each in a
     kernel started the usual way, and nothing is said on stderr."""
