@@ -15,6 +15,7 @@ from .chapters import Chapter
 from .code_cells import fold_code, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
 from .errors import RenderError
+from .links import resolve_file_links
 from .pandoc import ast_to, missing_citations, parallel_map
 from .search import index_site
 from .typography import drop_break_hints
@@ -137,6 +138,7 @@ def chapter_body(chapter: Chapter, targets: dict[str, Target], all_keys: list[st
     citation of the book in `nocite`, so that labels (e.g. "2009a"/"2009b") are the same on every page."""
     doc = copy.deepcopy(chapter.doc)
     resolve_crossrefs(doc["blocks"], targets, html_href, chapter.path)
+    resolve_file_links(doc["blocks"], targets, html_href, chapter.path)
     if all_keys:
         doc["meta"]["nocite"] = nocite_meta(all_keys)
     if not has_refs_div(doc["blocks"]) and citation_keys(doc["blocks"]):

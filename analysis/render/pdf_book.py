@@ -17,6 +17,7 @@ from .code_cells import provenance_to_typst, select_code
 from .crossref import Target, citation_keys, resolve_crossrefs
 from .errors import RenderError
 from .fonts import CJK_FALLBACK, require_fonts
+from .links import resolve_file_links
 from .pandoc import ast_to, memo, memo_store, missing_citations
 
 TEMPLATE = Path(__file__).parent / "templates" / "book.typ"
@@ -63,6 +64,7 @@ def book_document(chapters: list[Chapter], targets: dict[str, Target], config: B
     for chapter in chapters:
         chapter_blocks = copy.deepcopy(chapter.blocks)
         resolve_crossrefs(chapter_blocks, targets, pdf_href, chapter.path)
+        resolve_file_links(chapter_blocks, targets, pdf_href, chapter.path)
         namespace_ids(chapter_blocks, chapter.stem, keep)
         select_code(chapter_blocks, config.pdf_echo)
         content_column_widths({"blocks": chapter_blocks})
