@@ -548,7 +548,7 @@ def test_text_helpers():
 
 def test_quota_table_changes(data):
     t = fact_tables.quota_table(data["export_quotas"]).set_index("year")
-    assert t.loc[2010, "change on previous year"] == "-39.5%" and t.loc[2004, "change on previous year"] == "—"
+    assert t.loc[2010, "change on previous year"] == "−39.5%" and t.loc[2004, "change on previous year"] == "—"
 
 
 def test_policy_table_keeps_china_and_wto_in_date_order(data):
@@ -634,6 +634,15 @@ def test_timeline_legend_uses_the_table_instrument_words(data):
     dated = set(facts.china_events(data["policy_events"])["instrument"].map(facts.INSTRUMENTS))
     assert all(label in legend for label in dated)
     assert all(label not in legend for label in set(facts.INSTRUMENTS.values()) - table)
+
+
+def test_quota_chart_and_table_print_each_change_alike(data):
+    """The chart's change labels are the table's, character for character (−39.5% in both, 0.0% for none)."""
+    table = fact_tables.quota_table(data["export_quotas"])
+    fig = diagrams.quota_chart(data["export_quotas"])
+    labels = [t.get_text().split("\n") for t in fig.axes[0].texts if "\n" in t.get_text()]
+    assert [line[1] for line in labels] == list(table["change on previous year"][1:])
+    assert "0.0%" in list(table["change on previous year"]) and "−39.5%" in list(table["change on previous year"])
 
 
 def test_quota_chart_bars_are_the_quotas(data):
