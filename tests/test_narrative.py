@@ -695,8 +695,19 @@ def test_c4_counts_two_oxides_with_the_same_fit_once(reported):
     """PrNd's DID and SE within 1% of Nd2O3's SE of Nd2O3's: one piece of evidence, named once."""
     rows = oxide_rows([0.50, 0.7, 0.2, 0.5005, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
     found = by_id(sentences.findings(frame(rows), reported)).loc["C4", "sentence"]
-    assert "PrNd oxide's DID and SE differ from Nd2O3's by less than 1% of the SE" in found
-    assert "1 Pr/Nd and 1 La/Ce product(s) are positive" in found and "PrNd oxide 0.501" not in found
+    assert "Pr-Nd oxide's DID and SE differ from Nd₂O₃'s by less than 1% of the SE" in found
+    assert "1 Pr/Nd and 1 La/Ce product(s) are positive" in found and "Pr-Nd oxide 0.501" not in found
     apart = oxide_rows([0.50, 0.7, 0.2, 0.53, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
     found = by_id(sentences.findings(frame(apart), reported)).loc["C4", "sentence"]
     assert "2 Pr/Nd" in found and "counts them once" not in found
+
+
+def test_headline_has_every_conclusion_with_the_verdicts_of_chapter_11(reported):
+    rows = [row("table6", "(2)", "DID", 0.25, 0.001)] + design_rows("table6 (2)", "DID", 0.001)
+    rows += size_rows(outcome="CR4")
+    est = frame(rows)
+    lines = sentences.headline(est, reported).splitlines()
+    assert [line.split("**")[1] for line in lines] == ["C1", "C2", "H2", "H3", "H4", "C3", "C4"]
+    found = by_id(sentences.findings(est, reported))
+    c3 = next(line for line in lines if line.startswith("- **C3**"))
+    assert f"*{found.loc['C3', 'verdict']}*" in c3 and found.loc["C3", "verdict"] == "supported"
