@@ -107,3 +107,19 @@ def test_markdown_of_an_empty_frame_has_its_header():
 def test_numeric_text():
     assert all(numeric_text(c) for c in ["0.648***", "(0.182)", "<\u00a00.001", "-1.21 × 10⁻⁵**", "1,234", "+0.0%"])
     assert not any(numeric_text(c) for c in ["not identified", "t(G\u00a0−\u00a01)", "1999-2022", "DID"])
+
+
+def test_spec_curve_labels_and_legend_show_only_what_is_drawn():
+    from analysis.display.sensitivity_figures import choice_label, spec_curve_plot
+    from analysis.estimation.sensitivity.curve import BASELINE
+
+    assert choice_label("variant", "cr4_iron_ore_gross_only") == "panel: iron-ore CR4 from gross ore only"
+    assert choice_label("controls", "without iron_ore") == "controls: without iron ore"
+    rows = [dict(BASELINE, estimate=e, se=0.1, clusters=5, ri_p=0.4, baseline=i == 0) for i, e in enumerate([0.1, 0.2])]
+    rows[1]["variant"] = "oxide_index"
+    fig = spec_curve_plot(pd.DataFrame(rows))
+    top, bottom = fig.axes
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert not any("≤" in t for t in labels) and any("p > 0.05" in t for t in labels)  # no p ≤ 0.05 marker drawn
+    assert "panel: oxide-price index for rare earths" in [t.get_text() for t in bottom.get_yticklabels()]
+    assert fig.get_size_inches()[0] == pytest.approx(6.3)

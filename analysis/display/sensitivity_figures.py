@@ -11,18 +11,44 @@ from scipy import stats
 from analysis.display.estimation_figures import OURS, PAPER_PRINTED, PAPER_SPEC
 from analysis.estimation.sensitivity.curve import DIMENSIONS
 
+WIDTH = 6.3  # inches: the PDF's text width (16 cm), so the figure is printed at its own size
+FONT = 8.5  # points, tick labels and legend at that width
+# the reader's words for the choices of the specification curve (others: underscores as spaces)
+DIMENSION_NAMES = {
+    "variant": "panel",
+    "window": "years",
+    "controls": "controls",
+    "covariates": "regressors",
+    "form": "outcome",
+}
+VALUE_NAMES = {
+    "oxide_index": "oxide-price index for rare earths",
+    "molybdenum_imf_only": "molybdenum: IMF price only",
+    "cr4_iron_ore_gross_only": "iron-ore CR4 from gross ore only",
+    "nominal": "nominal prices",
+    "log": "log price",
+}
+
+
+def choice_label(dimension: str, value: str) -> str:
+    """'variant', 'cr4_iron_ore_gross_only' -> 'panel: iron-ore CR4 from gross ore only';
+    'controls', 'without iron_ore' -> 'controls: without iron ore'."""
+    return f"{DIMENSION_NAMES.get(dimension, dimension)}: {VALUE_NAMES.get(value, str(value).replace('_', ' '))}"
+
 
 def spec_curve_plot(curve: pd.DataFrame, alpha: float = 0.05, ylabel: str = "DID estimate") -> plt.Figure:
     """Top: every specification's DID, sorted, with its CR1 interval (t(G − 1); thin, since that test
     does not hold its size); filled markers where the valid (randomization) p ≤ alpha, hollow
-    otherwise; the baseline specification in orange. Bottom: which choice each specification makes."""
+    otherwise (a legend entry only for markers shown); the baseline specification in orange. Bottom:
+    which choice each specification makes, in the reader's words (`choice_label`). Drawn at the PDF's
+    text width with 8.5 pt labels."""
     data = curve.dropna(subset=["estimate"]).reset_index(drop=True)
     x = np.arange(len(data))
     choices = [(dim, value) for dim in DIMENSIONS if data[dim].nunique() > 1 for value in dict.fromkeys(data[dim])]
     fig, (top, bottom) = plt.subplots(
         2,
         1,
-        figsize=(9, 4.2 + 0.18 * len(choices)),
+        figsize=(WIDTH, 3.4 + 0.16 * len(choices)),
         sharex=True,
         gridspec_kw={"height_ratios": [3, max(1.2, 0.25 * len(choices))]},
     )
@@ -37,20 +63,27 @@ def spec_curve_plot(curve: pd.DataFrame, alpha: float = 0.05, ylabel: str = "DID
         alpha=0.6,
         label="95% CR1 interval, t(G − 1) (does not hold its size)",
     )
-    valid = data["ri_p"] <= alpha
-    top.scatter(
-        x[~valid],
-        data.loc[~valid, "estimate"],
-        s=18,
-        facecolors="white",
-        edgecolors=OURS,
-        lw=1,
-        label=f"valid randomization p > {alpha:g}",
-        zorder=3,
-    )
-    top.scatter(
-        x[valid], data.loc[valid, "estimate"], s=18, color=OURS, label=f"valid randomization p ≤ {alpha:g}", zorder=3
-    )
+    valid = (data["ri_p"] <= alpha).to_numpy()
+    if (~valid).any():  # a legend entry only for markers the figure shows
+        top.scatter(
+            x[~valid],
+            data.loc[~valid, "estimate"],
+            s=18,
+            facecolors="white",
+            edgecolors=OURS,
+            lw=1,
+            label=f"valid randomization p > {alpha:g}",
+            zorder=3,
+        )
+    if valid.any():
+        top.scatter(
+            x[valid],
+            data.loc[valid, "estimate"],
+            s=18,
+            color=OURS,
+            label=f"valid randomization p ≤ {alpha:g}",
+            zorder=3,
+        )
     base = data.index[data["baseline"]]
     top.scatter(
         x[base],
@@ -61,14 +94,16 @@ def spec_curve_plot(curve: pd.DataFrame, alpha: float = 0.05, ylabel: str = "DID
         zorder=4,
         label="baseline specification (Table 3 column (2))",
     )
-    top.set_ylabel(ylabel)
-    top.legend(fontsize=7, loc="upper left", frameon=False)
+    top.set_ylabel(ylabel, fontsize=FONT)
+    top.tick_params(labelsize=FONT)
+    top.legend(fontsize=FONT, loc="upper left", frameon=False)
     for i, (dim, value) in enumerate(choices):
         on = data[dim] == value
         bottom.scatter(x[on], np.full(on.sum(), i), s=6, marker="s", color=OURS)
-    bottom.set_yticks(range(len(choices)), [f"{dim}: {value}" for dim, value in choices], fontsize=7)
+    bottom.set_yticks(range(len(choices)), [choice_label(dim, value) for dim, value in choices], fontsize=FONT)
+    bottom.tick_params(axis="x", labelsize=FONT)
     bottom.invert_yaxis()
-    bottom.set_xlabel(f"specification, sorted by estimate ({len(data)} with an estimate)")
+    bottom.set_xlabel(f"specification, sorted by estimate ({len(data)} with an estimate)", fontsize=FONT)
     fig.tight_layout()
     return fig
 
