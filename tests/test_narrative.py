@@ -302,15 +302,17 @@ def design_rows(exhibit, term, p, floor=0.01, test="ri_time_all", table="inferen
     return tables.tidy_tests(res, exhibit, term).assign(table=table).to_dict("records")
 
 
-def size_rows(valid=("ri_time_all",), invalid=("cr1",)):
-    """The size table: `valid` tests hold their size (4%), `invalid` ones do not (30%)."""
+def size_rows(valid=("ri_time_all",), invalid=("cr1",), outcome="LNPRI"):
+    """The size table of the regression on `outcome`: `valid` tests hold their size (4%), `invalid` ones
+    do not (30%)."""
     from analysis.estimation.inference import tables
 
     tests = list(valid) + list(invalid)
     size = pd.DataFrame(
         {"test": tests, "size: iid": [0.04] * len(valid) + [0.3] * len(invalid), "power: ar1": [0.5] * len(tests)}
     )
-    return tables.tidy_size(size, 100, 0.648).to_dict("records")
+    name = "size" if outcome == "LNPRI" else f"size_{outcome.lower()}"
+    return tables.tidy_size(size, 100, 0.648, outcome, name).to_dict("records")
 
 
 def test_c1_supported_when_every_fixed_effects_did_is_positive_and_significant(reported):
@@ -456,6 +458,9 @@ def test_unidentified_mechanisms_are_named_not_numbered(reported):
         row("table6", "(3)", "DID", np.nan, np.nan, np.nan, False, "not identified (year-level outcome)"),
     ]
     rows += design_rows("table6 (2)", "DID", 0.001) + size_rows()
+    price_size_only = by_id(sentences.findings(frame(rows), reported))
+    assert price_size_only.loc["H3", "verdict"] == "not testable"  # the price DID's size does not carry over
+    rows += size_rows(outcome="CR4")
     f = by_id(sentences.findings(frame(rows), reported))
     assert "not identified (year-level outcome)" in f.loc["H2", "sentence"]
     assert f.loc["H2", "verdict"] == "not estimable" and f.loc["H4", "verdict"] == "not estimable"
@@ -675,3 +680,14 @@ def test_paradigm_model_draws_every_main_category(data):
     fig = diagrams.paradigm_model(data["coding_categories"])
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert all(m in text for m in data["coding_categories"]["main_category_zh"].unique())
+
+
+def test_c4_counts_two_oxides_with_the_same_fit_once(reported):
+    """PrNd's DID and SE within 1% of Nd2O3's SE of Nd2O3's: one piece of evidence, named once."""
+    rows = oxide_rows([0.50, 0.7, 0.2, 0.5005, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
+    found = by_id(sentences.findings(frame(rows), reported)).loc["C4", "sentence"]
+    assert "PrNd oxide's DID and SE differ from Nd2O3's by less than 1% of the SE" in found
+    assert "1 Pr/Nd and 1 La/Ce product(s) are positive" in found and "PrNd oxide 0.501" not in found
+    apart = oxide_rows([0.50, 0.7, 0.2, 0.53, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
+    found = by_id(sentences.findings(frame(apart), reported)).loc["C4", "sentence"]
+    assert "2 Pr/Nd" in found and "counts them once" not in found

@@ -102,9 +102,23 @@ def test_verdict_table_reads_the_exhibits_and_names_repeated_fits():
         }
     )
     size = pd.DataFrame({"test": ["ri", "cr1"], "size: iid": [0.04, 0.3], "power: ar1": [0.5, 0.9]})
-    table = v.verdict_table(est, None, tests_wide, size).set_index("claim")
+    table = v.verdict_table(est, None, tests_wide, {"LNPRI": size}).set_index("claim")
     c1 = table.loc["C1"]
     assert c1["verdict"] == "contradicted" and "Table 3 (3), Table 5 (1): the same fit" in c1["reason"]
     assert "Table 3 (4)" not in c1["reason"] and "does not hold" in c1["cluster-robust p"]
     assert "ri 0.010 (floor 0.010)" in c1["valid p-values"]
     assert table.loc["H2", "verdict"] == "not estimable" and table.loc["C2", "verdict"] == "not estimable"
+
+
+def test_a_claim_is_judged_only_with_the_size_of_its_own_outcome():
+    """H3 (DID on CR4): the price regression's size table does not carry over; CR4's own does."""
+    est = pd.DataFrame([est_row("table6", "(2)", "DID", 0.2, p=0.001)]).assign(outcome="CR4")
+    tests_wide = pd.DataFrame(
+        {"exhibit": ["table6 (2)"], "coefficient": ["DID"], "test": ["ri"], "p": [0.01], "floor": [0.01]}
+    )
+    size = pd.DataFrame({"test": ["ri"], "size: iid": [0.04], "power: ar1": [0.5]})
+    price_only = v.verdict_table(est, None, tests_wide, {"LNPRI": size}).set_index("claim").loc["H3"]
+    assert price_only["verdict"] == "not testable"
+    assert "no size was simulated for the regression on CR4" in price_only["reason"]
+    own = v.verdict_table(est, None, tests_wide, {"CR4": size}).set_index("claim").loc["H3"]
+    assert own["verdict"] == "supported" and "p = 0.010" in own["reason"]

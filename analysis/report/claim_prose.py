@@ -246,6 +246,25 @@ def finding_c3(gdp: tuple[str, Tally], cr4: tuple[str, Tally]) -> dict:
     return {"verdict": combine(gdp[1], cr4[1]).verdict, "sentence": f"{gdp[0]} {cr4[0]}"}
 
 
+def distinct_fits(rows: pd.DataFrame, share: float = 0.01) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Drop columns whose estimate and SE differ from an earlier column's by less than `share` of that SE:
+    one piece of evidence under two names (e.g. an oxide series built from another). Return the kept rows
+    and the (dropped column, column it repeats) pairs."""
+    kept, repeats = [], []
+    for i, r in rows.iterrows():
+        same = [
+            k
+            for k in kept
+            if abs(float(rows.at[k, "estimate"]) - float(r["estimate"])) < share * float(rows.at[k, "se"])
+            and abs(float(rows.at[k, "se"]) - float(r["se"])) < share * float(rows.at[k, "se"])
+        ]
+        if same:
+            repeats.append((r["column"], rows.at[same[0], "column"]))
+        else:
+            kept.append(i)
+    return rows.loc[kept].reset_index(drop=True), repeats
+
+
 def finding_c4(est, reported, refs) -> dict:
     """C4: heavy oxides (Dy, Tb) above every light one; more Pr/Nd than La/Ce products significant."""
     ref = refs["table7"]
@@ -255,6 +274,7 @@ def finding_c4(est, reported, refs) -> dict:
         return {"verdict": "not estimable", "sentence": _absent("table7", ref)}
     if ok.empty:
         return {"verdict": "not estimable", "sentence": f"No DID coefficient in {ref} is identified: {_why_not(rows)}."}
+    ok, repeats = distinct_fits(ok)
     coef = {OXIDES[c][0]: float(e) for c, e in zip(ok["column"], ok["estimate"])}
     group = {OXIDES[c][0]: OXIDES[c][1] for c in ok["column"]}
     sig = {OXIDES[r["column"]][0]: significant(r) and float(r["estimate"]) > 0 for _, r in ok.iterrows()}
@@ -268,6 +288,11 @@ def finding_c4(est, reported, refs) -> dict:
         f"The heavy oxides {'are' if heavy_top else 'are not'} above every light oxide; {prnd} Pr/Nd and {lace} "
         f"La/Ce product(s) are positive with p < {ALPHA:g}."
     )
+    for copy, first in repeats:
+        text += (
+            f" {OXIDES[copy][0]}'s DID and SE differ from {OXIDES[first][0]}'s by less than 1% of the SE: the two "
+            f"prices move as one series here, so C4 counts them once."
+        )
     pr, ce = lookup(reported, "table7", "(4) PrNd oxide", "DID"), lookup(reported, "table7", "(2) CeO2", "DID")
     if pr is not None and ce is not None and pr < ce:
         text += (

@@ -18,7 +18,7 @@ from analysis.data.facts import source_label
 from analysis.display.fact_tables import tested_in, xref
 from analysis.display.inference_tables import SHORT
 from analysis.estimation import estimates as estimates_store
-from analysis.estimation.inference.tables import read_size, read_tests
+from analysis.estimation.inference.tables import read_size, read_tests, size_outcomes
 from analysis.report.claim_prose import finding_c1, finding_c2, finding_c3, finding_c4, finding_h4, mechanism_text
 from analysis.report.store_rows import rows_for
 from analysis.report.verdicts import ALPHA, verdict_table
@@ -46,7 +46,8 @@ def claim_verdicts(
     """The book's verdict table (`verdicts.verdict_table`) on the estimates file: the design-based tests
     (tables `inference*`) and the size table (`size`) are read from it too."""
     est = estimates if estimates is not None else pd.DataFrame(columns=["table"])
-    return verdict_table(est, reported, read_tests(est), read_size(est), alpha=alpha, tolerance=tolerance, labels=SHORT)
+    sizes = {outcome: read_size(est, outcome) for outcome in size_outcomes(est)}
+    return verdict_table(est, reported, read_tests(est), sizes, alpha=alpha, tolerance=tolerance, labels=SHORT)
 
 
 def _verdict_sentence(row) -> str:

@@ -1,6 +1,6 @@
 """Verdict rules: the paper's claims against the estimates file.
 
-`verdict_table(estimates, reported, tests, size)` is the book's one source of verdicts (Preface, chapters
+`verdict_table(estimates, reported, tests, sizes)` is the book's one source of verdicts (Preface, chapters
 2, 6a and 11): per claim of `CLAIMS`, the paper's coefficient and stars, ours, the cluster-robust p with
 the size that test was measured to have on this design, the p-values of the design-based tests that hold
 their size, the verdict and its reason. `judge` is the rule for one coefficient (pure; see `VERDICTS`).
@@ -68,6 +68,7 @@ class Claim:
     terms: tuple[str, ...] = ("DID",)
     exhibit: str | None = None  # the `inference` exhibit; None: no design-based test was run
     paper: tuple[str, str, str] | None = None  # (table, column, term) of reported_values.csv
+    outcome: str = "LNPRI"  # the regression's outcome: its simulated size table decides which tests hold
     sign: int = 1
     pre_terms: tuple[str, ...] = ()  # event studies: pre-policy coefficients that must not be rejected
 
@@ -97,6 +98,7 @@ CLAIMS = (
         "table6",
         "(1)",
         paper=("table6", "(1)", "DID"),
+        outcome="LNGDP",
     ),
     Claim(
         "H3",
@@ -105,6 +107,7 @@ CLAIMS = (
         "(2)",
         exhibit="table6 (2)",
         paper=("table6", "(2)", "DID"),
+        outcome="CR4",
     ),
     Claim(
         "H4",
@@ -112,8 +115,9 @@ CLAIMS = (
         "table6",
         "(3)",
         paper=("table6", "(3)", "DID"),
+        outcome="EPU",
     ),
-    Claim("C4", "largest effects on heavy oxides (Dy, Tb); Pr/Nd above La/Ce", "table7", ""),
+    Claim("C4", "largest effects on heavy oxides (Dy, Tb); Pr/Nd above La/Ce", "table7", "", outcome="oxide prices"),
 )
 
 
@@ -258,7 +262,7 @@ def verdict_table(
     estimates: pd.DataFrame | None,
     reported: pd.DataFrame | None,
     tests: pd.DataFrame,
-    size: pd.DataFrame,
+    sizes: dict[str, pd.DataFrame],
     *,
     alpha: float = ALPHA,
     tolerance: float = config.SIZE_TOLERANCE,
@@ -266,13 +270,20 @@ def verdict_table(
     labels: dict | None = None,
 ) -> pd.DataFrame:
     """One row per claim: claim, evidence, paper (coefficient and stars), our estimate, the cluster-robust p
-    with its measured size, the valid p-values (test: p, floor), verdict and reason. `tests` and `size` are
-    the wide frames of `inference.tables.read_tests` / `read_size`."""
-    validity = size_validity(size, alpha, tolerance)
-    valid = set(validity.loc[validity["valid"].astype(bool), "test"]) if not validity.empty else set()
+    with its measured size, the valid p-values (test: p, floor), verdict and reason. `tests` is the wide
+    frame of `inference.tables.read_tests`; `sizes` maps an outcome to its size-and-power frame
+    (`read_size`). A claim is judged only with the size measured on its own outcome's regression: with
+    none, no test counts as holding its size and the reason says so."""
     rows = []
     for claim in claims:
-        rows.append(_claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolerance, labels or {}))
+        validity = size_validity(sizes.get(claim.outcome), alpha, tolerance)
+        valid = set(validity.loc[validity["valid"].astype(bool), "test"]) if not validity.empty else set()
+        row = _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolerance, labels or {})
+        if validity.empty and claim.exhibit is not None and row["verdict"] == "not testable":
+            row["reason"] += f" (no size was simulated for the regression on {claim.outcome})"
+        elif not validity.empty and claim.terms != ("DID",):
+            row["reason"] += f" (sizes and power simulated for the DID on {claim.outcome}, applied to these terms)"
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

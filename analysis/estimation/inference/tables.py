@@ -106,20 +106,37 @@ def read_tests(estimates: pd.DataFrame, table: str = "inference") -> pd.DataFram
     return out[["exhibit", "coefficient", "test", *QUANTITIES, "n", "note"]]
 
 
-def tidy_size(table: pd.DataFrame, n_sims: int, effect: float, outcome: str = "LNPRI") -> pd.DataFrame:
-    """Estimates rows (table `size`) of `simulate.size_power` output."""
+def tidy_size(
+    table: pd.DataFrame, n_sims: int, effect: float, outcome: str = "LNPRI", name: str = "size"
+) -> pd.DataFrame:
+    """Estimates rows (table `name`: `size` for the price DID, `size_<outcome>` for another) of
+    `simulate.size_power` output."""
     rows = []
     for column in [c for c in table.columns if c != "test"]:
         for test, rate in zip(table["test"], table[column]):
             se = float(np.sqrt(rate * (1 - rate) / n_sims))
             note = f"planted effect {effect:.3f}" if column.startswith("power") else "no effect (null)"
-            rows.append(_row("size", column, outcome, test, float(rate), se=se, n=float(n_sims), note=note))
+            rows.append(_row(name, column, outcome, test, float(rate), se=se, n=float(n_sims), note=note))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def read_size(estimates: pd.DataFrame) -> pd.DataFrame:
-    """Wide size-and-power frame: test, then one column per scenario (rejection rates), plus n_sims."""
-    hit = estimates[estimates["table"] == "size"] if not estimates.empty else estimates
+def size_outcomes(estimates: pd.DataFrame) -> list[str]:
+    """The outcomes whose size and power were simulated (tables `size`, `size_*` of the estimates file)."""
+    if estimates.empty or "outcome" not in estimates:
+        return []
+    hit = estimates[estimates["table"].astype(str).str.match(r"size($|_)")]
+    return list(dict.fromkeys(hit["outcome"].astype(str)))
+
+
+def read_size(estimates: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """Wide size-and-power frame of the regression on `outcome` (None: the table named `size`): test,
+    then one column per scenario (rejection rates), plus n_sims."""
+    if estimates.empty:
+        hit = estimates
+    elif outcome is None:
+        hit = estimates[estimates["table"] == "size"]
+    else:
+        hit = estimates[estimates["table"].astype(str).str.match(r"size($|_)") & (estimates["outcome"] == outcome)]
     if hit.empty:
         return pd.DataFrame(columns=["test", "n_sims"])
     wide = hit.pivot_table(index="term", columns="column", values="estimate", aggfunc="first", sort=False)
