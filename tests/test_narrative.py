@@ -548,7 +548,7 @@ def test_text_helpers():
 
 def test_quota_table_changes(data):
     t = fact_tables.quota_table(data["export_quotas"]).set_index("year")
-    assert t.loc[2010, "change on previous year"] == "-39.5%" and t.loc[2004, "change on previous year"] == "—"
+    assert t.loc[2010, "change on previous year"] == "−39.5%" and t.loc[2004, "change on previous year"] == "—"
 
 
 def test_policy_table_keeps_china_and_wto_in_date_order(data):
@@ -636,6 +636,15 @@ def test_timeline_legend_uses_the_table_instrument_words(data):
     assert all(label not in legend for label in set(facts.INSTRUMENTS.values()) - table)
 
 
+def test_quota_chart_and_table_print_each_change_alike(data):
+    """The chart's change labels are the table's, character for character (−39.5% in both, 0.0% for none)."""
+    table = fact_tables.quota_table(data["export_quotas"])
+    fig = diagrams.quota_chart(data["export_quotas"])
+    labels = [t.get_text().split("\n") for t in fig.axes[0].texts if "\n" in t.get_text()]
+    assert [line[1] for line in labels] == list(table["change on previous year"][1:])
+    assert "0.0%" in list(table["change on previous year"]) and "−39.5%" in list(table["change on previous year"])
+
+
 def test_quota_chart_bars_are_the_quotas(data):
     fig = diagrams.quota_chart(data["export_quotas"])
     heights = [p.get_height() for p in fig.axes[0].patches]
@@ -686,8 +695,19 @@ def test_c4_counts_two_oxides_with_the_same_fit_once(reported):
     """PrNd's DID and SE within 1% of Nd2O3's SE of Nd2O3's: one piece of evidence, named once."""
     rows = oxide_rows([0.50, 0.7, 0.2, 0.5005, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
     found = by_id(sentences.findings(frame(rows), reported)).loc["C4", "sentence"]
-    assert "PrNd oxide's DID and SE differ from Nd2O3's by less than 1% of the SE" in found
-    assert "1 Pr/Nd and 1 La/Ce product(s) are positive" in found and "PrNd oxide 0.501" not in found
+    assert "Pr-Nd oxide's DID and SE differ from Nd₂O₃'s by less than 1% of the SE" in found
+    assert "1 Pr/Nd and 1 La/Ce product(s) are positive" in found and "Pr-Nd oxide 0.501" not in found
     apart = oxide_rows([0.50, 0.7, 0.2, 0.53, 2.1, 2.9], [0.01, 0.04, 0.5, 0.01, 0.01, 0.01])
     found = by_id(sentences.findings(frame(apart), reported)).loc["C4", "sentence"]
     assert "2 Pr/Nd" in found and "counts them once" not in found
+
+
+def test_headline_has_every_conclusion_with_the_verdicts_of_chapter_11(reported):
+    rows = [row("table6", "(2)", "DID", 0.25, 0.001)] + design_rows("table6 (2)", "DID", 0.001)
+    rows += size_rows(outcome="CR4")
+    est = frame(rows)
+    lines = sentences.headline(est, reported).splitlines()
+    assert [line.split("**")[1] for line in lines] == ["C1", "C2", "H2", "H3", "H4", "C3", "C4"]
+    found = by_id(sentences.findings(est, reported))
+    c3 = next(line for line in lines if line.startswith("- **C3**"))
+    assert f"*{found.loc['C3', 'verdict']}*" in c3 and found.loc["C3", "verdict"] == "supported"

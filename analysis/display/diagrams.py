@@ -28,10 +28,12 @@ from analysis.data.facts import (
     lower_bound,
 )
 from analysis.display import style
+from analysis.display.fact_tables import percent_change
 
 style.apply()
 RC = {"font.family": ["DejaVu Sans", "Noto Sans CJK SC"], "axes.unicode_minus": True}
 C = style.OKABE_ITO
+PAGE_WIDTH = 16 / 2.54  # inches: the PDF's text width (A4 with 2.5 cm margins); a figure this wide is not scaled
 
 # instrument -> (group shown in the legend, colour)
 GROUPS = {
@@ -105,7 +107,6 @@ def _break_marks(ax, side: str) -> None:
     ax.plot([x - 0.012, x + 0.012], [-0.012, 0.012], **kw)
 
 
-PAGE_WIDTH = 16 / 2.54  # inches: the PDF's text width (A4 with 2.5 cm margins)
 TIMELINE_FONT = 8.5  # pt: the timeline is drawn at the PDF's text width, so this is its printed size
 
 
@@ -224,18 +225,11 @@ def policy_timeline(events: pd.DataFrame, policy_year: int = config.POLICY_YEAR)
     return fig
 
 
-def pct_label(change: float) -> str:
-    """'−39.5%', '−0.2%', '0%': one decimal, as the quota table prints it, with a true minus sign."""
-    if change == 0:
-        return "0%"
-    return f"{change:+.1f}%".replace("-", "\u2212")
-
-
 @cjk
 def quota_chart(quotas: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> plt.Figure:
     """China's rare-earth export quotas by year (thousand tonnes), with the change on the previous year."""
     q = quotas.sort_values("year").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.6))  # at the PDF's text width: 8 pt words print at 8 pt
     colours = {True: C["sky_blue"], False: C["vermillion"]}
     before = q["year"] < policy_year
     for flag, label in [
@@ -247,7 +241,7 @@ def quota_chart(quotas: pd.DataFrame, policy_year: int = config.POLICY_YEAR) -> 
     change = q["quota_t"].pct_change() * 100
     ax.set_ylim(0, q["quota_t"].max() / 1000 * 1.3)
     for (_, row), c in zip(q.iterrows(), change):
-        label = f"{row['quota_t'] / 1000:.1f}" + ("" if math.isnan(c) else f"\n{pct_label(c)}")
+        label = f"{row['quota_t'] / 1000:.1f}" + ("" if math.isnan(c) else f"\n{percent_change(c)}")
         ax.text(row["year"], row["quota_t"] / 1000 + 1, label, ha="center", va="bottom", fontsize=8)
     ax.axvline(policy_year - 0.5, color="grey", ls="--", lw=1)
     ax.text(
@@ -286,7 +280,7 @@ SHARE_LABELS = {
 def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
     """China's shares as stated in the seeds; hatched bars are lower bounds (以上)."""
     s = shares.set_index("quantity").loc[list(items)].reset_index()
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(s) + 1.2))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.36 * len(s) + 1.2))
     y = list(range(len(s)))[::-1]
     for yi, (_, row) in zip(y, s.iterrows()):
         colour = C["vermillion"] if row["source"].startswith("seed000") else C["blue"]
@@ -304,7 +298,8 @@ def shares_chart(shares: pd.DataFrame, items=tuple(SHARE_ITEMS)) -> plt.Figure:
         Patch(color=C["blue"], label="stated in the case study"),
         Patch(facecolor="white", edgecolor="grey", hatch="//", label="lower bound (以上)"),
     ]
-    ax.legend(handles=handles, fontsize=8, loc="upper right")
+    # above the bars, so that no bar hides behind it
+    ax.legend(handles=handles, fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()

@@ -53,6 +53,13 @@ def policy_table(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def percent_change(change: float) -> str:
+    """'−39.5%', '+6.4%', '0.0%': one decimal and a true minus sign, the same in the quota table and chart."""
+    if round(change, 1) == 0:
+        return "0.0%"
+    return f"{change:+.1f}%".replace("-", "\u2212")
+
+
 def quota_table(quotas: pd.DataFrame) -> pd.DataFrame:
     """Export quotas by year with the change on the previous year, as printed in seed 001."""
     q = quotas.sort_values("year").reset_index(drop=True)
@@ -64,7 +71,7 @@ def quota_table(quotas: pd.DataFrame) -> pd.DataFrame:
             "as printed": [
                 halfwidth(v) + " " + halfwidth(u) for v, u in zip(q["value_as_printed"], q["unit_as_printed"])
             ],
-            "change on previous year": ["—" if math.isnan(c) else f"{c:+.1f}%" for c in change],
+            "change on previous year": ["—" if math.isnan(c) else percent_change(c) for c in change],
             "source": q["source"].map(source_label),
         }
     )

@@ -26,7 +26,8 @@ REASONS = {
     "number differs",
     "not identified": "the design cannot identify it: a year-level variable or outcome next to year fixed "
     "effects, or treat/period next to mineral and year effects",
-    "not estimable": "no public series can estimate it (oxide prices start after the 2006 policy)",
+    "not estimable": "no public series in this build can estimate it (e.g. a series with no year before the "
+    "policy, so the DID has nothing to compare)",
     "inference convention": "the coefficient agrees but its standard error or stars differ (variance estimator, "
     "degrees of freedom)",
     "not computed": "the table's estimates are missing from this build (its chapter did not run)",

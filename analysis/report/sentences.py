@@ -116,9 +116,18 @@ def findings(
 
 
 def headline(estimates: pd.DataFrame | None, reported: pd.DataFrame | None = None) -> str:
-    """The Preface's headline findings: one bullet per claim with its verdict and reason."""
+    """The Preface's headline findings: one bullet per claim with its verdict and reason, and C3 (the
+    mechanisms conclusion) combined from H2 and H3 as chapter 11 combines it."""
     table = claim_verdicts(estimates, reported)
-    return "\n".join(f"- **{r.claim}** ({r.statement}): *{r.verdict}* — {r.reason}." for r in table.itertuples())
+    lines = [f"- **{r.claim}**, {r.statement}: *{r.verdict}* — {r.reason}." for r in table.itertuples()]
+    c3 = _combined(table[table["claim"].isin(["H2", "H3"])])
+    at = max((i for i, c in enumerate(table["claim"]) if c in ("H2", "H3", "H4")), default=len(lines) - 1) + 1
+    lines.insert(
+        at,
+        f"- **C3**, demand and market structure carried the price rise (H2 and H3): *{c3['verdict']}* — "
+        f"{c3['reason']}.",
+    )
+    return "\n".join(lines)
 
 
 def significance_note(estimates: pd.DataFrame | None, table: str = "table3", alpha: float = ALPHA) -> str:

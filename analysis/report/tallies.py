@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.core.config import ALPHA
+from analysis.data.oxide_inputs import label
 from analysis.estimation import oxides, specs
 from analysis.estimation.event_study import PAPER_TERMS, relative_year
 from analysis.report.store_rows import num, rows_for, significant, usable
@@ -32,8 +33,8 @@ TALLY_LABELS = {
 OXIDE_GROUPS = {"Nd2O3": "PrNd", "CeO2": "LaCe", "La2O3": "LaCe", "PrNd": "PrNd", "Dy2O3": "heavy", "Tb4O7": "heavy"}
 
 
-# Table 7 column label -> (name in prose, group)
-OXIDES = {col: (col.split(" ", 1)[1], OXIDE_GROUPS[code]) for code, col in oxides.COLUMNS.items()}
+# Table 7 column label -> (name in prose, as the tables print it: Nd₂O₃, Pr-Nd oxide; group)
+OXIDES = {col: (label(col.split(" ", 1)[1]), OXIDE_GROUPS[code]) for code, col in oxides.COLUMNS.items()}
 
 
 EVENT_PRE = [t for t, k in PAPER_TERMS.items() if k < 0]

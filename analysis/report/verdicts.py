@@ -170,9 +170,12 @@ def judge(
     ok = tests.merge(validity, on="test") if not tests.empty and not validity.empty else pd.DataFrame()
     ok = ok[ok["valid"].astype(bool)] if not ok.empty else ok
     if ok.empty:
+        why = "no test of this coefficient holds its size on this design"
+        if validity.empty:
+            why = "the size of its tests was not simulated for this regression, so none is known to hold it"
         return {
             "verdict": "not testable",
-            "reason": f"{sign_text}; no test of this coefficient holds its size on this design",
+            "reason": f"{sign_text}; {why}",
             "test": "",
             "p": float("nan"),
         }
@@ -279,9 +282,7 @@ def verdict_table(
         validity = size_validity(sizes.get(claim.outcome), alpha, tolerance)
         valid = set(validity.loc[validity["valid"].astype(bool), "test"]) if not validity.empty else set()
         row = _claim_row(claim, estimates, reported, tests, validity, valid, alpha, tolerance, labels or {})
-        if validity.empty and claim.exhibit is not None and row["verdict"] == "not testable":
-            row["reason"] += f" (no size was simulated for the regression on {claim.outcome})"
-        elif not validity.empty and claim.terms != ("DID",):
+        if not validity.empty and claim.terms != ("DID",):
             row["reason"] += f" (sizes and power simulated for the DID on {claim.outcome}, applied to these terms)"
         rows.append(row)
     return pd.DataFrame(rows)
