@@ -56,7 +56,7 @@ def edit_notebook(path: Path, kind: str) -> None:
 def stages(stdout: str) -> str:
     """The build's own breakdown from its progress lines."""
     data = re.search(r"\[data\] (unchanged, cached|panel ok \(([\d.]+) s\))", stdout)
-    executed = re.findall(r"\] (chapters/\S+) ok \(([\d.]+) s\)", stdout)
+    executed = re.findall(r"\] (\S+\.ipynb) ok \(([\d.]+) s\)", stdout)
     markdown = len(re.findall(r"Markdown changed: outputs reused", stdout))
     cached = len(re.findall(r"unchanged, cached", stdout)) - (1 if data and data.group(2) is None else 0)
     render = re.search(r"\[render\] (unchanged|.*\(([\d.]+) s\))", stdout)

@@ -583,6 +583,50 @@ def test_failing_hanging_dying_chapter(site, capsys, code, args, pattern):
     recovers(site, capsys)
 
 
+def test_failing_chapter_that_runs_during_the_data_step(site, capsys):
+    """A chapter with no build parameter runs while the data step runs; its failure is reported the same way."""
+    path = site.project / "chapters" / "02-beta.ipynb"
+    good = path.read_bytes()
+    nbformat.write(notebook("Beta", ["x = 1", "raise ValueError('early failure')"], params="# parameters\n"), path)
+    fails(site, capsys, r"chapter chapters/02-beta\.ipynb, cell 3: ValueError: early failure")
+    path.write_bytes(good)
+    recovers(site, capsys)
+
+
+def test_warm_kernel_process_gone_kernels_start_afresh(site, capsys, monkeypatch):
+    """The process that forks warm kernels dies (killed, out of memory): chapters still run, each in a
+    kernel started the usual way, and nothing is said on stderr."""
+    from analysis.pipeline import kernels
+
+    start = kernels.Zygote.__init__
+
+    def dead_on_arrival(self, project):
+        start(self, project)
+        self.proc.kill()
+        self.proc.wait()
+
+    monkeypatch.setattr(kernels.Zygote, "__init__", dead_on_arrival)
+    good = replace_code(site, "02-beta.ipynb", "print('ran in a fresh kernel')")
+    code, out, err = run(site, "--html-only", capsys=capsys)
+    assert code == 0 and err == "", err
+    assert "02-beta.ipynb executing" in out and "ran in a fresh kernel" in (site.book / "02-beta.html").read_text()
+    (site.project / "chapters" / "02-beta.ipynb").write_bytes(good)
+
+
+def test_warm_kernel_fork_fails_that_kernel_starts_afresh(site, capsys, monkeypatch):
+    from analysis.pipeline import kernels
+
+    def refuse(self, cmd, env, cwd):
+        raise RuntimeError("the warm-kernel process ended")
+
+    monkeypatch.setattr(kernels.Zygote, "spawn", refuse)
+    good = replace_code(site, "02-beta.ipynb", "print('ran anyway')")
+    code, _, err = run(site, "--html-only", capsys=capsys)
+    assert code == 0 and err == "", err
+    assert "ran anyway" in (site.book / "02-beta.html").read_text()
+    (site.project / "chapters" / "02-beta.ipynb").write_bytes(good)
+
+
 # ------------------------------------------------------------------ killed builds (separate processes)
 
 LAUNCH = (

@@ -10,7 +10,7 @@ from analysis.core.errors import ReplicationError
 from analysis.core.paths import ROOT
 from analysis.data.schemas import USER_OPTIONAL, USER_REQUIRED, check_user_panel, load_user_panel, user_panel_columns
 from analysis.pipeline import build as pipeline
-from analysis.pipeline.execute import ChapterClock, Plan, chapter_key, read_notebook
+from analysis.pipeline.execute import ChapterClock, Plan, chapter_key, needs_build_data, read_notebook
 
 
 def plan_for(build_dir, seed: int = 1) -> Plan:
@@ -85,3 +85,10 @@ def test_bad_nominal_price_names_row_and_column(tmp_path):
     with pytest.raises(ReplicationError) as err:
         check_user_panel(path)
     assert "row 5, column 'price_nominal', value '-1.0': out of range (must be > 0)" in str(err.value)
+
+
+def test_chapters_that_read_no_build_data_are_the_narrative_ones():
+    """They run while the data step runs: the policy history and the strategy case (hand-typed facts only)."""
+    notebooks = [ROOT / "index.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb"))]
+    early = [p.name for p in notebooks if not needs_build_data(read_notebook(p))]
+    assert early == ["01-policy-history.ipynb", "09-strategy-case.ipynb"]

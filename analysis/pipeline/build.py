@@ -13,8 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -25,7 +26,7 @@ from analysis.core.paths import ROOT
 from analysis.core.paths import build_dir as default_build_dir
 from analysis.data.fetch import sha256_of
 from analysis.pipeline import kernels, preflight
-from analysis.pipeline.execute import Plan, run_all
+from analysis.pipeline.execute import Plan, needs_build_data, numbering, read_notebook, run_all, run_early
 from analysis.pipeline.publish import (
     MARKER,
     MARKER_TEXT,
@@ -270,21 +271,31 @@ def build(opts: BuildOptions, project: Path | None = None) -> int:
                 raise preflight.Preflight(problems)
             log = StepLog(opts.build_dir / "steps.json")
             pool = stack.enter_context(closing(kernels.Pool(project)))
-            panel = data_step(opts, project, log, pool)
             notebooks = [c for c in book_chapters(project) if c.endswith(".ipynb")]
-            force = set(notebooks) if opts.force else set(opts.chapters or [])
             plan = Plan(
                 project=project,
                 build_dir=opts.build_dir,
-                params=chapter_parameters(opts, panel),
+                params=chapter_parameters(opts, opts.build_dir / "data" / "panel.csv"),  # the early chapters' view
                 shared_key=shared_key(project),
-                data_key=data_products_key(panel),
+                data_key="",  # set once the data step has run; the early chapters' keys do not hold it
                 oxide_key=sha256_of(Path(opts.oxide_panel)) if opts.oxide_panel else "",
                 timeout=opts.timeout,
-                force=force,
+                force=set(notebooks) if opts.force else set(opts.chapters or []),
                 kernels=pool,
             )
-            outcome = run_all(plan, notebooks, log, say)
+            # chapters that read nothing the build makes run meanwhile, on the core the data step leaves
+            early = [c for c in notebooks if not needs_build_data(read_notebook(project / c))]
+            background = ThreadPoolExecutor(max_workers=1)
+            done = background.submit(run_early, plan, early, numbering(notebooks), log, say)
+            try:
+                panel = data_step(opts, project, log, pool)
+            except BaseException:
+                wait([done])  # let the early chapters finish (a few seconds) rather than kill their kernels
+                raise
+            finally:
+                background.shutdown(wait=False)
+            plan = replace(plan, params=chapter_parameters(opts, panel), data_key=data_products_key(panel))
+            outcome = run_all(plan, notebooks, log, say, done=done.result())
             gathered = opts.build_dir / "estimates.csv"
             if "executed" in outcome.values() or not gathered.is_file():
                 from analysis.estimation import estimates

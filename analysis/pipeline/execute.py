@@ -302,21 +302,41 @@ def snapshot(folder: Path) -> dict[str, int]:
     return {f.name: hash(f.read_bytes()) for f in sorted(Path(folder).glob("*.csv"))} if Path(folder).is_dir() else {}
 
 
-def run_all(plan: Plan, chapters: list[str], log, say) -> dict[str, str]:
+BUILD_DATA = {"build_dir", "panel_path", "oxide_panel_path"}  # parameters that point at the data step's products
+
+
+def needs_build_data(nb: dict) -> bool:
+    """False for a chapter that reads nothing the build makes (no such parameter, no declared input):
+    it can run while the data step runs."""
+    return bool(declared_parameters(nb) & BUILD_DATA or declared_inputs(nb))
+
+
+def numbering(chapters: list[str]) -> dict[str, str]:
+    return {c: f"[{i}/{len(chapters)}] {c}" for i, c in enumerate(chapters, 1)}
+
+
+def run_early(plan: Plan, chapters: list[str], numbered: dict[str, str], log, say) -> dict[str, str]:
+    """Bring up to date, one after the other, the chapters that need no build data (see `needs_build_data`)."""
+    return {c: run_one(plan, c, numbered[c], log, say) for c in chapters}
+
+
+def run_all(plan: Plan, chapters: list[str], log, say, done: dict[str, str] | None = None) -> dict[str, str]:
     """Execute chapters that declare no build product in parallel; then those that read the estimates
     and also save some (the audit), in book order; then the pure readers (Preface, hypotheses,
     conclusions) in parallel, so that on a cold build every reader sees the final estimates and a
     rebuild finds it fresh. The first failure (in book order) is raised after running chapters finish."""
-    numbered = {c: f"[{i}/{len(chapters)}] {c}" for i, c in enumerate(chapters, 1)}
-    notebooks = {c: read_notebook(plan.project / c) for c in chapters}
-    first = [c for c in chapters if not declared_inputs(notebooks[c])]
-    savers = [c for c in chapters if c not in first and saves_estimates(notebooks[c])]
-    readers = [c for c in chapters if c not in first and c not in savers]
-    outcome = run_parallel(plan, first, numbered, log, say)
+    numbered = numbering(chapters)
+    done = dict(done or {})  # chapters already brought up to date (`run_early`)
+    todo = [c for c in chapters if c not in done]
+    notebooks = {c: read_notebook(plan.project / c) for c in todo}
+    first = [c for c in todo if not declared_inputs(notebooks[c])]
+    savers = [c for c in todo if c not in first and saves_estimates(notebooks[c])]
+    readers = [c for c in todo if c not in first and c not in savers]
+    outcome = {**done, **run_parallel(plan, first, numbered, log, say)}
     for c in savers:
         outcome[c] = run_one(plan, c, numbered[c], log, say)
     outcome.update(run_parallel(plan, readers, numbered, log, say))
-    return outcome
+    return {c: outcome[c] for c in chapters}
 
 
 def run_parallel(plan: Plan, chapters: list[str], numbered: dict[str, str], log, say) -> dict[str, str]:

@@ -96,6 +96,9 @@ class Zygote:
             raise RuntimeError("the warm-kernel process ended")
         return int(json.loads(reply)["pid"])
 
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
     def close(self) -> None:
         self.proc.kill()
         self.proc.wait()
@@ -159,7 +162,9 @@ class Pool:
 
     def zygote(self) -> Zygote | None:
         self.start()
-        return self.started
+        if self.started is not None and not self.started.alive():  # it died: start kernels afresh
+            self.enabled = False
+        return self.started if self.enabled else None
 
     def close(self) -> None:
         with self.lock:
@@ -174,9 +179,12 @@ def provisioner_class(zygote: Zygote):
 
     class ZygoteProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd, **kwargs):
-            kwargs = self._scrub_kwargs(kwargs)
-            cwd = kwargs.get("cwd") or os.getcwd()
-            pid = zygote.spawn(cmd, kwargs.get("env") or os.environ, cwd)
+            scrubbed = self._scrub_kwargs(kwargs)
+            cwd = scrubbed.get("cwd") or os.getcwd()
+            try:
+                pid = zygote.spawn(cmd, scrubbed.get("env") or os.environ, cwd)
+            except (OSError, RuntimeError, ValueError):  # the warm process is gone: start this kernel afresh
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernel(pid)
             self.pid = self.pgid = pid  # the kernel leads its own session, as jupyter_client's do
             self.cwd = cwd
@@ -225,7 +233,7 @@ class KernelOnly:
 
 def kernel_child(request: dict, zygote: int) -> None:
     """In the forked child: become an ipykernel as `python -m ipykernel_launcher ARGS` would."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; chapters run subprocesses
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote's handler is not the kernel's
     os.setsid()
     die_with_parent(zygote)
     cmd = request["cmd"]
@@ -243,8 +251,19 @@ def kernel_child(request: dict, zygote: int) -> None:
     kernelapp.launch_new_instance(argv=args)
 
 
+def reap(signum=None, frame=None) -> None:
+    """Collect every ended kernel (SIGCHLD handler)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def serve(fd: int) -> None:
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
+    signal.signal(signal.SIGCHLD, reap)  # forked kernels are reaped here (their CPU time counts in ours)
     warm_up()
     sock = socket.socket(fileno=fd)
     stream = sock.makefile("rw", encoding="utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import shutil
 from pathlib import Path
 from string import Template
@@ -23,6 +22,10 @@ from .typography import drop_break_hints
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS_NAME = "assets/book.css"
+# after citeproc, drops from a page's reference list the entries the page does not cite itself (they
+# are there only through the book-wide `nocite`); the keys it keeps are in this metadata field
+KEEP_FILTER = TEMPLATES / "keep_cited.lua"
+KEEP_CITED = "redid-cited"
 ASSETS = ("book.css", "book.js")
 
 
@@ -146,17 +149,8 @@ def chapter_body(chapter: Chapter, targets: dict[str, Target], all_keys: list[st
     return doc
 
 
-def keep_cited_entries(doc: dict, keys: list[str]) -> None:
-    """In place: drop from a chapter's generated reference list the entries it does not cite itself
-    (they are there only through the book-wide `nocite`)."""
-    wanted = {f"ref-{k}" for k in keys}
-    for node in iter_nodes(doc["blocks"]):
-        if node["t"] == "Div" and node["c"][0][0] == "refs":
-            node["c"][1] = [
-                b
-                for b in node["c"][1]
-                if not (b["t"] == "Div" and b["c"][0][0].startswith("ref-") and b["c"][0][0] not in wanted)
-            ]
+def meta_string(text: str) -> dict:
+    return {"t": "MetaString", "c": text}
 
 
 def write_html_book(
@@ -180,14 +174,14 @@ def write_html_book(
         drop_break_hints(doc["blocks"])
         fold_code(doc["blocks"], config.code_fold, config.code_summary)
         callouts_to_html(doc["blocks"])
-        cited, stderr = ast_to(doc, "json", ["--citeproc", "-M", "link-citations=true", *bib_args], what=chapter.path)
+        if not has_refs_div(chapter.blocks):  # the references page lists the whole book
+            doc["meta"][KEEP_CITED] = {"t": "MetaList", "c": [meta_string(k) for k in citation_keys(chapter.blocks)]}
+        # one pandoc run: citeproc, then the filter that keeps the page's own references, then HTML
+        args = ["--citeproc", "-M", "link-citations=true", *bib_args, f"--lua-filter={KEEP_FILTER}"]
+        body, stderr = ast_to(doc, "html5", [*args, "--mathml", "--wrap=none"], what=chapter.path)
         missing = missing_citations(stderr)
         if missing:
             raise RenderError(f"{chapter.path}: citation key(s) not found in the bibliography: " + ", ".join(missing))
-        cited = json.loads(cited)
-        if not has_refs_div(chapter.blocks):  # the references page lists the whole book
-            keep_cited_entries(cited, citation_keys(chapter.blocks))
-        body, _ = ast_to(cited, "html5", ["--mathml", "--wrap=none"], what=chapter.path)
         page = template.substitute(
             lang=html.escape(config.lang),
             book_title=html.escape(config.title),
