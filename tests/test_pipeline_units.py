@@ -10,7 +10,14 @@ from analysis.core.errors import ReplicationError
 from analysis.core.paths import ROOT
 from analysis.data.schemas import USER_OPTIONAL, USER_REQUIRED, check_user_panel, load_user_panel, user_panel_columns
 from analysis.pipeline import build as pipeline
-from analysis.pipeline.execute import ChapterClock, Plan, chapter_key, needs_build_data, read_notebook
+from analysis.pipeline.execute import (
+    ChapterClock,
+    Plan,
+    chapter_key,
+    coalesce_streams,
+    needs_build_data,
+    read_notebook,
+)
 
 
 def plan_for(build_dir, seed: int = 1) -> Plan:
@@ -92,3 +99,20 @@ def test_chapters_that_read_no_build_data_are_the_narrative_ones():
     notebooks = [ROOT / "index.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb"))]
     early = [p.name for p in notebooks if not needs_build_data(read_notebook(p))]
     assert early == ["01-policy-history.ipynb", "09-strategy-case.ipynb"]
+
+
+def test_prints_split_by_flush_timing_give_the_same_outputs():
+    """A loaded machine flushes a cell's stdout between two prints; the executed notebook must not differ."""
+    split = [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "stream", "name": "stderr", "text": "w\n"},
+        {"output_type": "display_data", "data": {}},
+        {"output_type": "stream", "name": "stdout", "text": "c\n"},
+    ]
+    assert coalesce_streams(split) == [
+        {"output_type": "stream", "name": "stdout", "text": "a\nb\n"},
+        {"output_type": "stream", "name": "stderr", "text": "w\n"},
+        {"output_type": "display_data", "data": {}},
+        {"output_type": "stream", "name": "stdout", "text": "c\n"},
+    ]

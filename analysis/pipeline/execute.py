@@ -240,11 +240,30 @@ def finish_notebook(path: Path) -> None:
             meta.get("papermill", {}).pop(key, None)
         meta.pop("execution", None)
     for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
         if INJECTED in cell.get("metadata", {}).get("tags", []):
             cell.id = INJECTED  # papermill gives it a random id
             if "#| include:" not in cell.source:
                 cell.source = "#| include: false\n" + cell.source
     nbformat.write(nb, str(path))
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Consecutive stdout (or stderr) outputs of a cell as one: how a cell's prints are split into
+    messages depends on the kernel's flush timing (a loaded machine splits them), the text does not."""
+    out = []
+    for o in outputs:
+        last = out[-1] if out else {}
+        if (
+            o.get("output_type") == "stream"
+            and last.get("output_type") == "stream"
+            and last.get("name") == o.get("name")
+        ):
+            last["text"] = last["text"] + o["text"]
+        else:
+            out.append(o)
+    return out
 
 
 def workers() -> int:
