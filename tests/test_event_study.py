@@ -90,7 +90,7 @@ def test_reference_decomposition_is_exact_in_a_balanced_panel():
     panel["y"] -= 0.3 * panel["X"]  # keep only FE + path + noise
     dec = event_study.reference_decomposition(panel, "y")
     assert list(dec["term"]) == list(event_study.PAPER_TERMS)
-    assert np.allclose(dec["paper specification"], dec["saturated - pooled mean"], atol=1e-10)
+    assert np.allclose(dec["paper specification"], dec["saturated − pooled mean"], atol=1e-10)
     # the planted path is 0 before 2006 and large after k = 3, so the pooled mean is large and positive
     assert dec["mean over pooled years"].iloc[0] > 0.5
 

@@ -69,8 +69,8 @@ def test_paper_beside_ours(results):
     frame = regression_table(results, ["DID", "G"], reported=paper_rows(), table="tableX")
     assert list(frame.columns) == ["", "(1) paper", "(1) ours", "(2) paper", "(2) ours"]
     assert frame.loc[0, "(1) paper"] == "0.900***" and frame.loc[1, "(1) paper"] == "(0.100)"
-    assert frame.loc[0, "(2) paper"] == "-0.0129" and frame.loc[2, "(2) paper"] == "1.21e-5**"
-    assert frame.loc[3, "(2) paper"] == "(5.69e-6)"
+    assert frame.loc[0, "(2) paper"] == "-0.0129" and frame.loc[2, "(2) paper"] == "1.21 × 10⁻⁵**"
+    assert frame.loc[3, "(2) paper"] == "(5.69 × 10⁻⁶)"
     assert frame.loc[4, "(2) paper"] == "109" and frame.loc[4, "(1) paper"] == ""
     assert list(frame.loc[6:7, "(2) paper"]) == ["yes", "no"]
     assert frame.loc[2, "(2) ours"].startswith("not identified")
@@ -79,7 +79,16 @@ def test_paper_beside_ours(results):
 def test_number_formats():
     assert fmt_paper(0.648) == "0.648" and fmt_paper(float("nan")) == ""
     assert fmt_number(0.64849) == "0.648" and fmt_number(-49.63) == "-49.630"
-    assert fmt_number(0.00996) == "0.00996" and fmt_number(1.21e-5) == "1.21e-05" and fmt_number(0.0) == "0.000"
+    assert fmt_number(0.00996) == "0.010" and fmt_number(1.21e-5) == "1.21 × 10⁻⁵" and fmt_number(0.0) == "0.000"
+    assert fmt_paper(1.21e-5) == "1.21 × 10⁻⁵" and fmt_paper(0.0037) == "0.0037"
+
+
+def test_term_empty_in_every_column_is_dropped(results):
+    """A term no column has (here "W") gets no rows; one that some column has keeps its two rows."""
+    frame = regression_table(results, ["DID", "W", "X"])
+    assert list(frame[""]) == ["DID", "", "X", "", "N", "R²", "mineral FE", "year FE"]
+    with_paper = regression_table(results, ["DID", "G", "W"], reported=paper_rows(), table="tableX")
+    assert list(with_paper[""])[:4] == ["DID", "", "G", ""] and "W" not in list(with_paper[""])
 
 
 def test_comparison_frame(results):

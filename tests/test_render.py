@@ -425,3 +425,15 @@ def test_citation_labels_are_book_wide_and_each_page_lists_its_own(tmp_path):
     assert label(results, "li2020b") == entry(refs, "li2020b") == entry(results, "li2020b")
     assert 'id="ref-li2020b"' not in intro and 'id="ref-li2020"' not in results
     assert 'id="ref-unused2001"' not in refs
+
+
+def test_apostrophes_and_break_hints_for_typst():
+    from analysis.render.typography import fix_text, for_typst
+
+    assert fix_text("Column (1)‘s, Table 3′s, CR4's, CeO2′s") == "Column (1)’s, Table 3’s, CR4’s, CeO2’s"
+    assert fix_text("‘robust’ and f′(x)") == "‘robust’ and f′(x)"  # an opening quote and a prime stay
+    blocks = [{"t": "Para", "c": [{"t": "Str", "c": "(1)’s"}, {"t": "Space"}, {"t": "Str", "c": "imf_\u200bpcps"}]}]
+    for_typst(blocks)
+    raw = [n["c"][1] for n in blocks[0]["c"] if n["t"] == "RawInline"]
+    text = "".join(n["c"] for n in blocks[0]["c"] if n["t"] == "Str")
+    assert raw == ["’", "#box();"] and text == "(1)simf_pcps"

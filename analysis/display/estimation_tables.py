@@ -8,7 +8,8 @@ import pandas as pd
 
 from analysis.data import paper
 from analysis.data.oxide_inputs import label
-from analysis.display.regtable import fmt_number, paper_table, regression_table
+from analysis.display.numbers import fmt_number, fmt_p, fmt_p_draws
+from analysis.display.regtable import fmt_paper, paper_table, regression_table
 from analysis.estimation.event_study import INF, POLICY_YEAR, EventStudy
 from analysis.estimation.placebo import Placebo
 from analysis.estimation.twfe import TwfeResult
@@ -30,7 +31,7 @@ def path_table(fit: EventStudy, policy_year: int = POLICY_YEAR) -> pd.DataFrame:
                 "year": year,
                 "estimate": fmt_number(r["estimate"]),
                 "SE": "reference" if ref else fmt_number(r["se"]),
-                "p": "" if ref else fmt_number(r["p"]),
+                "p": "" if ref else fmt_p(r["p"]),
                 f"{fit.level:.0%} low": fmt_number(r["lo"]),
                 f"{fit.level:.0%} high": fmt_number(r["hi"]),
             }
@@ -50,20 +51,20 @@ def unit_placebo_table(
                 unit: (labels or {}).get(r[unit], r[unit]),
                 "estimate": fmt_number(r["estimate"]) if ok else r["note"],
                 "SE": fmt_number(r["se"]),
-                "p": fmt_number(r["p"]),
+                "p": fmt_p(r["p"], ""),
                 "rank": str(int(r["rank"])) if ok else "",
-                "permutation p": fmt_number(r["permutation p"]),
+                "permutation p": fmt_p(r["permutation p"], ""),
             }
         )
     return pd.DataFrame(rows)
 
 
 def placebo_p_text(result: Placebo) -> str:
-    """The two-sided randomization p-value as printed: '= 0.012', or '< 1/500' when none of the draws is
-    as extreme as the true coefficient (`placebo.randomization_p` has no +1 correction)."""
-    if round(result.randomization_p * len(result.draws)) == 0:
-        return f"< 1/{len(result.draws):,}"
-    return f"= {result.randomization_p:.3f}"
+    """The two-sided randomization p-value as printed: '= 0.012', or '< 0.002' (one draw in 500) when
+    none of the draws is as extreme as the true coefficient (`placebo.randomization_p` has no +1
+    correction; `numbers.fmt_p_draws`, the rule of every table)."""
+    text = fmt_p_draws(result.randomization_p, len(result.draws))
+    return text if text.startswith("<") else f"= {text}"
 
 
 def placebo_comparison(result: Placebo) -> pd.DataFrame:
@@ -86,16 +87,28 @@ def placebo_comparison(result: Placebo) -> pd.DataFrame:
         ("mean (sd) of placebo coefficients", f"{s['mean']:.3f} ({s['sd']:.3f})", "mostly near 0, bell-shaped (text)"),
         ("range of placebo coefficients", f"{s['min']:.3f} to {s['max']:.3f}", "all below the true value (text)"),
         ("share of draws with own p < 0.10", f"{s['share_p_below_0.10']:.3f}", "not reported"),
-        ("share with placebo ≥ true", f"{s['share_above_true']:.3f}", "0 (text)"),
-        ("randomization p: share with abs(placebo) ≥ abs(true)", f"p {placebo_p_text(result)}", "not reported"),
+        (
+            "share of draws with placebo coefficient ≥ the true DID",
+            f"{s['share_above_true']:.3f} ({round(s['share_above_true'] * s['draws'])} of {s['draws']:,})",
+            "0: all below its true DID (text)",
+        ),
+        (
+            "randomization p: share with abs(placebo) ≥ abs(true)",
+            f"p {placebo_p_text(result)} ({round(result.randomization_p * s['draws'])} of {s['draws']:,})",
+            "not reported",
+        ),
     ]
     return pd.DataFrame(rows, columns=["statistic", "ours", "paper"])
 
 
 def normalisation_table(ranges: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Display frame of `specs.normalisation_ranges` for several of the paper's tables, keyed by the
-    table's name ("Table 3 (表3)"): one row per year-level control, the paper's table first."""
+    table's name ("Table 3 (表3)"): one row per year-level control, the paper's table first; our
+    numbers as `fmt_number`, the paper's as `regtable.fmt_paper`."""
     frame = pd.concat([r.assign(**{"the paper's table": name}) for name, r in ranges.items()])
+    for column in ("lowest", "highest", "DID, every version"):
+        frame[column] = frame[column].map(fmt_number)
+    frame["paper prints"] = frame["paper prints"].map(fmt_paper)
     return frame[["the paper's table", "column", "variable", "lowest", "highest", "DID, every version", "paper prints"]]
 
 

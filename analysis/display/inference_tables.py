@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.display.regtable import fmt_number
+from analysis.display.numbers import fmt_number, fmt_p, fmt_p_draws
 from analysis.estimation.inference.suite import LABELS
 
 SHORT = {
-    "cr1": "cluster-robust t(G−1)",
+    "cr1": "cluster-robust t(G − 1)",
     "paper_placebo": "the paper's placebo as a test",
     "ri_unit": "RI over units",
     "ri_unit_t": "studentized RI over units",
@@ -24,9 +24,10 @@ SHORT = {
 }
 
 
-def fmt_p(p: float) -> str:
-    """A p-value with three decimals ('—' when undefined)."""
-    return "—" if p is None or not np.isfinite(p) else f"{p:.3f}"
+def fmt_floor(floor: float) -> str:
+    """The smallest p-value a test can return: '0' for a test with a continuous reference
+    distribution, else as a p-value (`fmt_p`: 1/7,776 -> '< 0.001')."""
+    return "0" if floor == 0 else fmt_p(floor)
 
 
 def tests_table(results: pd.DataFrame) -> pd.DataFrame:
@@ -35,11 +36,11 @@ def tests_table(results: pd.DataFrame) -> pd.DataFrame:
         {
             "test": results["test"].map(SHORT),
             "compared with": [
-                f"{int(n):,}" if np.isfinite(n) and n > 1 else "t(G−1)" if t == "cr1" else "—"
+                f"{int(n):,}" if np.isfinite(n) and n > 1 else "t(G − 1)" if t == "cr1" else "—"
                 for n, t in zip(results["n_reference"].astype(float), results["test"])
             ],
-            "p": results["p"].map(fmt_p),
-            "smallest attainable p": results["floor"].map(fmt_p),
+            "p": [fmt_p_draws(p, n) for p, n in zip(results["p"], results["n_reference"].astype(float))],
+            "smallest attainable p": results["floor"].map(fmt_floor),
             "95% confidence set": results["ci_text"],
         }
     )

@@ -9,8 +9,9 @@ Two public functions are shared by every estimation chapter:
   difference, whether the signs agree and whether both are significant at 5%, for prose and tests;
   `agreement_table` and `agreement_sentence` summarise it for the reader.
 
-Formatting: our numbers with 3 decimals (3 significant digits when |x| < 0.01); the paper's as
-printed (`value_text` of `data/paper/reported_values.csv`, normalised to ASCII minus and e-notation).
+Formatting (`analysis.display.numbers`): our numbers with 3 decimals (a × 10⁻ⁿ when they would print
+as zero), R² with 3; the paper's as printed (`value_text` of `data/paper/reported_values.csv`, ASCII
+minus, powers of ten written "1.21 × 10⁻⁵"). A term with no number in any column is left out.
 A term our design cannot identify shows its `note` ("not identified (collinear with year FE)"), never a number.
 """
 
@@ -23,6 +24,7 @@ import pandas as pd
 from scipy import stats as st
 
 from analysis.data.paper import reported as read_reported
+from analysis.display.numbers import fmt_number, fmt_printed, fmt_r2, fmt_sci
 from analysis.estimation.twfe import TwfeResult, stars
 
 FE_ROWS = {"individual_fe": "mineral FE", "time_fe": "year FE"}
@@ -34,15 +36,6 @@ SE_NOTE = (
 )
 
 
-def fmt_number(x: float) -> str:
-    """Our numbers: 3 decimals, or 3 significant digits for small non-zero values; '' for NaN."""
-    if x is None or not np.isfinite(x):
-        return ""
-    if x != 0 and abs(x) < 0.01:
-        return f"{x:.3g}"
-    return f"{x:.3f}"
-
-
 def paper_text(printed: str) -> str:
     """A `value_text` of the paper in ASCII: no stars, parentheses or digit-group spaces, '-' for
     U+2212, e-notation for ×10⁻ᵏ ("(−0.012 9)**" -> "-0.0129", "1.21×10−5" -> "1.21e-5")."""
@@ -51,11 +44,14 @@ def paper_text(printed: str) -> str:
 
 
 def fmt_paper(x: float, printed: str | None = None) -> str:
-    """A paper number as printed (`paper_text` of `value_text`); from the value when no text."""
+    """A paper number as printed (`paper_text` of `value_text`, powers of ten as in `numbers.fmt_sci`);
+    from the value when no text."""
     if isinstance(printed, str) and printed.strip():
-        return paper_text(printed)
+        return fmt_printed(paper_text(printed))
     if x is None or not np.isfinite(x):
         return ""
+    if x != 0 and abs(x) < 1e-3:
+        return fmt_sci(x)
     return np.format_float_positional(float(x), trim="-")
 
 
@@ -104,7 +100,7 @@ def _our_column(result: TwfeResult, terms: list[str], fe_rows: bool) -> list[str
     cells = []
     for term in terms:
         cells.extend(_our_cells(result, term))
-    cells += [str(result.n), fmt_number(result.r2)]
+    cells += [str(result.n), fmt_r2(result.r2)]
     if fe_rows:
         cells += [_yes_no(result.unit_fe), _yes_no(result.year_fe)]
     return cells
@@ -121,6 +117,13 @@ def _paper_column(reported: pd.DataFrame, column: str, terms: list[str], fe_rows
     if fe_rows:
         cells += [_yes_no(lookup.get((key, "fe_included"))) for key in FE_ROWS]
     return cells
+
+
+def _drop_empty_terms(frame: pd.DataFrame, n_terms: int) -> pd.DataFrame:
+    """`frame` without the coefficient/SE row pairs of terms that have no cell in any column."""
+    cells = frame.drop(columns=LABEL).astype(str).apply(lambda c: c.str.strip() != "")
+    keep = [i for i in range(len(frame)) if i >= 2 * n_terms or cells.iloc[i - i % 2 : i - i % 2 + 2].any(axis=None)]
+    return frame.iloc[keep].reset_index(drop=True)
 
 
 def _row_labels(terms: list[str], fe_rows: bool) -> list[str]:
@@ -142,7 +145,8 @@ def regression_table(
 
     Rows: for each of `terms` a coefficient row (estimate + stars from the result's p-value) and a
     standard-error row "(se)"; a term the design cannot identify shows its note ("not identified
-    (...)"), a term absent from a column is blank. Then rows "N", "R²" and, if `fe_rows`, "mineral FE"
+    (...)"), a term absent from a column is blank, and a term blank in every column is left out.
+    Then rows "N", "R²" and, if `fe_rows`, "mineral FE"
     and "year FE" (yes/no). The first column (named "") holds the row labels; the others are the keys
     of `results` in order.
 
@@ -161,7 +165,7 @@ def regression_table(
         else:
             frame[f"{column} paper"] = _paper_column(reported, column, terms, fe_rows)
             frame[f"{column} ours"] = _our_column(result, terms, fe_rows)
-    return pd.DataFrame(frame)
+    return _drop_empty_terms(pd.DataFrame(frame), len(terms))
 
 
 def paper_table(reported: pd.DataFrame, columns: list[str], terms: list[str], fe_rows: bool = True) -> pd.DataFrame:
@@ -169,7 +173,7 @@ def paper_table(reported: pd.DataFrame, columns: list[str], terms: list[str], fe
     `columns`, named as in the paper); for tables where none of our columns has a number to show."""
     frame = {LABEL: _row_labels(terms, fe_rows)}
     frame.update({c: _paper_column(reported, c, terms, fe_rows) for c in columns})
-    return pd.DataFrame(frame)
+    return _drop_empty_terms(pd.DataFrame(frame), len(terms))
 
 
 def _tidy_lookup(ours_tidy: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:

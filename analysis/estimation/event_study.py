@@ -266,6 +266,6 @@ def reference_decomposition(
     out = paper[["term", "k"]].copy()
     out["saturated (vs k = -1)"] = out["k"].map(saturated)
     out["mean over pooled years"] = shift
-    out["saturated - pooled mean"] = out["saturated (vs k = -1)"] - shift
+    out["saturated − pooled mean"] = out["saturated (vs k = -1)"] - shift
     out["paper specification"] = paper["estimate"].to_numpy()
     return out

@@ -97,12 +97,12 @@ def sci(x: float, digits: int = 2) -> str:
 
 
 def absorbed_display(raw: pd.DataFrame) -> pd.DataFrame:
-    """`absorbed_fits` for display: tiny numbers in scientific notation, p to 3 and R² to 6 decimals."""
+    """`absorbed_fits` for display: tiny numbers in scientific notation, p and R² to 3 decimals."""
     out = raw.copy()
     for col in ["raw DID estimate", "raw SE", "s.d. after year means"]:
         out[col] = raw[col].map(sci)
     out["raw p"] = raw["raw p"].map(lambda v: f"{v:.3f}")
-    out["R²"] = raw["R²"].map(lambda v: f"{v:.6f}")
+    out["R²"] = raw["R²"].map(lambda v: f"{v:.3f}")
     return out
 
 

@@ -19,6 +19,7 @@ from .errors import RenderError
 from .fonts import CJK_FALLBACK, require_fonts
 from .links import resolve_file_links
 from .pandoc import ast_to, memo, memo_store, missing_citations
+from .typography import for_typst
 
 TEMPLATE = Path(__file__).parent / "templates" / "book.typ"
 CHAPTER_MARK = "// chapter: "
@@ -70,6 +71,7 @@ def book_document(chapters: list[Chapter], targets: dict[str, Target], config: B
         content_column_widths({"blocks": chapter_blocks})
         provenance_to_typst(chapter_blocks)
         callouts_to_typst(chapter_blocks)
+        for_typst(chapter_blocks)
         if chapter.appendix and chapter is next(c for c in chapters if c.appendix):
             blocks.append({"t": "RawBlock", "c": ["typst", "#appendices-start()"]})
         blocks += [{"t": "RawBlock", "c": ["typst", CHAPTER_MARK + chapter.path]}, *chapter_blocks]

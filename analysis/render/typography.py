@@ -1,5 +1,8 @@
 """Typographic clean-up of the text the chapters print, one pass over pandoc's AST (both formats):
-true minus signs, powers of ten without carets, p-values printed as zero shown as "< 0.001"."""
+true minus signs, powers of ten without carets, p-values printed as zero shown as "< 0.001", an
+apostrophe (’) after letters, digits and closing brackets. For the PDF (`for_typst`), apostrophes and
+line-break hints become typst code, so that typst neither turns them into quotes or primes nor
+copies an invisible character."""
 
 from __future__ import annotations
 
@@ -14,11 +17,16 @@ SUPERSCRIPT = str.maketrans("0123456789-\u2212", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻
 ZERO = re.compile(r"^([<(]?)0\.(0+)([,;)]?)$")
 P_HEADERS = re.compile(r"^(p|p-value|p value|pr\(>\|t\|\)|p \(.*\))$", re.I)
 SKIP = {"Code", "CodeBlock", "Math", "RawInline", "RawBlock"}
+APOSTROPHE = "\u2019"
+# "(1)'s", "3's", "CR4's", "CeO2's", and a left quote pandoc opened after a closing bracket: "(1)‘s"
+STRAIGHT_APOSTROPHE = re.compile(r"(?<=[\w)\]\u2032])['\u2018\u2032](?=\w)")
 
 
 def fix_text(text: str) -> str:
-    """Minus signs for negative numbers and superscript powers of ten in one string."""
+    """Minus signs for negative numbers, apostrophes (’) after letters, digits and closing brackets,
+    and superscript powers of ten in one string."""
     text = HYPHEN_NUMBER.sub(MINUS, text)
+    text = STRAIGHT_APOSTROPHE.sub(APOSTROPHE, text)
     return CARET_POWER.sub(lambda m: "10" + ((m.group(1) or "") + m.group(2)).translate(SUPERSCRIPT), text)
 
 
@@ -99,3 +107,34 @@ def drop_break_hints(blocks: list) -> None:
     for node in iter_nodes(blocks):
         if node["t"] == "Str" and ZWSP in node["c"]:
             node["c"] = node["c"].replace(ZWSP, "")
+
+
+# typst code for what typst would otherwise reinterpret: its smart quotes read "'" after a digit as a
+# prime and after ")" as an opening quote; an empty box is a line-break opportunity that copies as nothing
+TYPST_CODE = {APOSTROPHE: APOSTROPHE, ZWSP: "#box();"}
+TYPST_SPLIT = re.compile(f"([{''.join(TYPST_CODE)}])")
+
+
+def _typst_pieces(text: str) -> list[dict]:
+    pieces = []
+    for part in TYPST_SPLIT.split(text):
+        if part in TYPST_CODE:
+            pieces.append({"t": "RawInline", "c": ["typst", TYPST_CODE[part]]})
+        elif part:
+            pieces.append({"t": "Str", "c": part})
+    return pieces
+
+
+def for_typst(node) -> None:
+    """In place (PDF): every apostrophe and zero-width space in a Str becomes raw typst (the
+    character itself, an empty box), the rest of the text unchanged."""
+    if isinstance(node, dict):
+        node = list(node.values())
+    if not isinstance(node, list):
+        return
+    for i in range(len(node) - 1, -1, -1):
+        item = node[i]
+        if isinstance(item, dict) and item.get("t") == "Str" and TYPST_SPLIT.search(item["c"]):
+            node[i : i + 1] = _typst_pieces(item["c"])
+        elif isinstance(item, (dict, list)) and not (isinstance(item, dict) and item.get("t") in SKIP):
+            for_typst(item)

@@ -1,0 +1,102 @@
+"""The book's formatting rules (analysis.display.numbers, display.markdown) on known inputs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.display.markdown import md, numeric_text
+from analysis.display.numbers import fmt_int, fmt_number, fmt_p, fmt_p_draws, fmt_printed, fmt_r2, fmt_sci, formula
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [
+        (0.64849, "0.648"),
+        (-49.63, "-49.630"),
+        (0.00428, "0.004"),
+        (0.00793, "0.008"),
+        (1.21e-5, "1.21 × 10⁻⁵"),
+        (-3.719e-06, "-3.72 × 10⁻⁶"),
+        (-0.0004, "-4.00 × 10⁻⁴"),
+        (0.0, "0.000"),
+        (-0.0, "0.000"),
+        (-0.0001 + 0.0001, "0.000"),
+        (float("nan"), ""),
+        (None, ""),
+    ],
+)
+def test_coefficients_three_decimals_or_powers_of_ten(x, text):
+    assert fmt_number(x) == text
+
+
+def test_powers_of_ten():
+    assert fmt_sci(1.21e-5) == "1.21 × 10⁻⁵" and fmt_sci(1.6e-14, 2) == "1.6 × 10⁻¹⁴"
+    assert fmt_sci(123456.0) == "1.23 × 10⁵" and fmt_sci(0) == "0" and fmt_sci(np.inf) == ""
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.0, "< 0.001"), (0.0004, "< 0.001"), (0.001, "0.001"), (0.0594, "0.059"), (1.0, "1.000"), (np.nan, "—")],
+)
+def test_p_values(p, text):
+    assert fmt_p(p) == text
+
+
+def test_p_from_draws_is_bounded_by_one_draw():
+    assert fmt_p_draws(0.0, 500) == "< 0.002"  # none of 500 draws: p < 1/500, never "< 0.001"
+    assert fmt_p_draws(0.0, 7776) == "< 0.001"
+    assert fmt_p_draws(0.0, 3) == "< 0.334"
+    assert fmt_p_draws(0.026, 7776) == "0.026" and fmt_p_draws(np.nan, 500) == "—"
+    assert fmt_p_draws(0.0, np.nan) == "< 0.001"  # no draw count: the plain p rule
+
+
+def test_r2_counts_years():
+    assert fmt_r2(1.0) == "1.000" and fmt_r2(0.974747) == "0.975" and fmt_r2(np.nan) == ""
+    assert fmt_int(1999.0) == "1999" and fmt_int(118) == "118" and fmt_int(np.nan) == ""
+
+
+@pytest.mark.parametrize(
+    ("printed", "text"),
+    [
+        ("1.21e-5", "1.21 × 10⁻⁵"),
+        ("1.21×10−5", "1.21 × 10⁻⁵"),
+        ("5.69e-06", "5.69 × 10⁻⁶"),
+        ("-0.0129", "-0.0129"),
+        ("0.648", "0.648"),
+        ("1999-2022", "1999-2022"),
+    ],
+)
+def test_paper_numbers_keep_their_digits(printed, text):
+    assert fmt_printed(printed) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("t(G-1)", "t(G − 1)"),
+        ("t(N–K)", "t(N − K)"),
+        ("CR1, t(G-1)", "CR1, t(G − 1)"),
+        ("saturated - pooled mean", "saturated − pooled mean"),
+        ("1999-2022", "1999-2022"),
+        ("WCU-Webb", "WCU-Webb"),
+    ],
+)
+def test_formula_minus(label, text):
+    assert formula(label) == text
+
+
+def test_markdown_keeps_preformatted_text_and_aligns_numbers_right():
+    frame = pd.DataFrame({"": ["DID", "", "N"], "ours": ["0.550", "(0.182)", "118"], "x": [0.5, 2.0, 1999.0]})
+    lines = md(frame, floatfmt=".4g").data.splitlines()
+    assert "0.550" in lines[2] and "(0.182)" in lines[3]  # not re-read as 0.55
+    assert lines[1].split("|")[1].startswith(":") and lines[1].split("|")[2].endswith(":")  # label left, numbers right
+    assert "1999" in lines[4] and "1999.000" not in lines[4]  # a float column keeps floatfmt
+
+
+def test_markdown_of_an_empty_frame_has_its_header():
+    assert md(pd.DataFrame({"variable": [], "n": []}, dtype=object)).data.startswith("| variable")
+
+
+def test_numeric_text():
+    assert all(numeric_text(c) for c in ["0.648***", "(0.182)", "< 0.001", "-1.21 × 10⁻⁵**", "1,234", "+0.0%"])
+    assert not any(numeric_text(c) for c in ["not identified", "t(G − 1)", "1999-2022", "DID"])
