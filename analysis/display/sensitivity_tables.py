@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.display.regtable import fmt_number
+from analysis.display.numbers import fmt_number
 from analysis.estimation.sensitivity.sdid import SynthEstimate, weights_table
 
 
