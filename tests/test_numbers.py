@@ -36,18 +36,25 @@ def test_powers_of_ten():
 
 @pytest.mark.parametrize(
     ("p", "text"),
-    [(0.0, "< 0.001"), (0.0004, "< 0.001"), (0.001, "0.001"), (0.0594, "0.059"), (1.0, "1.000"), (np.nan, "—")],
+    [
+        (0.0, "<\u00a00.001"),
+        (0.0004, "<\u00a00.001"),
+        (0.001, "0.001"),
+        (0.0594, "0.059"),
+        (1.0, "1.000"),
+        (np.nan, "—"),
+    ],
 )
 def test_p_values(p, text):
     assert fmt_p(p) == text
 
 
 def test_p_from_draws_is_bounded_by_one_draw():
-    assert fmt_p_draws(0.0, 500) == "< 0.002"  # none of 500 draws: p < 1/500, never "< 0.001"
-    assert fmt_p_draws(0.0, 7776) == "< 0.001"
-    assert fmt_p_draws(0.0, 3) == "< 0.334"
+    assert fmt_p_draws(0.0, 500) == "<\u00a00.002"  # none of 500 draws: p < 1/500, never "<\u00a00.001"
+    assert fmt_p_draws(0.0, 7776) == "<\u00a00.001"
+    assert fmt_p_draws(0.0, 3) == "<\u00a00.334"
     assert fmt_p_draws(0.026, 7776) == "0.026" and fmt_p_draws(np.nan, 500) == "—"
-    assert fmt_p_draws(0.0, np.nan) == "< 0.001"  # no draw count: the plain p rule
+    assert fmt_p_draws(0.0, np.nan) == "<\u00a00.001"  # no draw count: the plain p rule
 
 
 def test_r2_counts_years():
@@ -73,9 +80,9 @@ def test_paper_numbers_keep_their_digits(printed, text):
 @pytest.mark.parametrize(
     ("label", "text"),
     [
-        ("t(G-1)", "t(G − 1)"),
-        ("t(N–K)", "t(N − K)"),
-        ("CR1, t(G-1)", "CR1, t(G − 1)"),
+        ("t(G-1)", "t(G\u00a0−\u00a01)"),
+        ("t(N–K)", "t(N\u00a0−\u00a0K)"),
+        ("CR1, t(G-1)", "CR1, t(G\u00a0−\u00a01)"),
         ("saturated - pooled mean", "saturated − pooled mean"),
         ("1999-2022", "1999-2022"),
         ("WCU-Webb", "WCU-Webb"),
@@ -98,5 +105,5 @@ def test_markdown_of_an_empty_frame_has_its_header():
 
 
 def test_numeric_text():
-    assert all(numeric_text(c) for c in ["0.648***", "(0.182)", "< 0.001", "-1.21 × 10⁻⁵**", "1,234", "+0.0%"])
-    assert not any(numeric_text(c) for c in ["not identified", "t(G − 1)", "1999-2022", "DID"])
+    assert all(numeric_text(c) for c in ["0.648***", "(0.182)", "<\u00a00.001", "-1.21 × 10⁻⁵**", "1,234", "+0.0%"])
+    assert not any(numeric_text(c) for c in ["not identified", "t(G\u00a0−\u00a01)", "1999-2022", "DID"])

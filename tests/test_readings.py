@@ -67,7 +67,7 @@ def test_placebo_readings_follow_the_draws():
     outlier = make_placebo(draws, -0.7)
     assert readings.placebo_side(outlier) == "to the left of all of them"
     assert readings.placebo_position(outlier) == "an outlier"
-    assert estimation_tables.placebo_p_text(outlier) == "< 0.010"  # none of 100 draws: p < 1/100
+    assert estimation_tables.placebo_p_text(outlier) == "<\u00a00.010"  # none of 100 draws: p < 1/100
     tail = make_placebo(draws, 0.199)  # two draws (±0.2) as extreme: p = 0.02
     assert readings.placebo_position(tail) == "in the tail"
     assert estimation_tables.placebo_p_text(tail) == "= 0.020"
@@ -86,7 +86,7 @@ def test_placebo_comparison_sets_ours_beside_the_paper():
     rows = table.set_index("statistic")
     assert rows.loc["draws", "ours"] == "100"
     assert rows.loc["true DID (the paper's Table 3, column (2))", "ours"] == "-0.700"
-    assert rows.loc["randomization p: share with abs(placebo) ≥ abs(true)", "ours"] == "p < 0.010 (0 of 100)"
+    assert rows.loc["randomization p: share with abs(placebo) ≥ abs(true)", "ours"] == "p <\u00a00.010 (0 of 100)"
     assert rows.loc["share of draws with placebo coefficient ≥ the true DID", "ours"] == "1.000 (100 of 100)"
     # the paper's values come from data/paper/reported_values.csv (its text: 500 draws of 24 rows)
     assert rows.loc["draws", "paper"] == "500"

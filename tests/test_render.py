@@ -437,3 +437,19 @@ def test_apostrophes_and_break_hints_for_typst():
     raw = [n["c"][1] for n in blocks[0]["c"] if n["t"] == "RawInline"]
     text = "".join(n["c"] for n in blocks[0]["c"] if n["t"] == "Str")
     assert raw == ["’", "#box();"] and text == "(1)simf_pcps"
+
+
+def test_downloads_list_tables_by_caption_in_one_row():
+    from analysis.render.downloads import planned_downloads, short_caption
+
+    assert short_caption("The paper's Table 3 (表 3), columns (1)–(3): its estimates and ours.") == (
+        "The paper's Table 3 (表 3), columns (1)–(3)"
+    )
+    assert short_caption("word " * 30).endswith("…") and len(short_caption("word " * 30)) <= 57
+    table = {"t": "Table", "c": [["tbl-a", [], []], [None, [{"t": "Plain", "c": [{"t": "Str", "c": "Means: x"}]}]]]}
+    rows = planned_downloads(None, {"chapters/04-x.ipynb": None}, {"tbl-a": table, "tbl-b": None}, None)
+    assert rows[-2] == ("downloads/notebooks/", [("downloads/notebooks/04-x.ipynb", "04-x")])
+    assert rows[-1] == (
+        "downloads/tables/",
+        [("downloads/tables/tbl-a.csv", "Means"), ("downloads/tables/tbl-b.csv", "tbl-b")],
+    )

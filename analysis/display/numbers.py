@@ -19,6 +19,7 @@ import re
 SUPERSCRIPT = str.maketrans("0123456789-\u2212", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
 TIMES_TEN = " × 10"
 P_FLOOR = 0.001  # p-values below this print as "< 0.001"
+NBSP = "\u00a0"  # "<\u00a00.001", "G\u00a0−\u00a01": kept on one line in a narrow column
 
 
 def _missing(x) -> bool:
@@ -54,7 +55,7 @@ def fmt_p(p: float, missing: str = "—") -> str:
     """A p-value or a smallest attainable p: 3 decimals, '< 0.001' below 0.001, `missing` for NaN."""
     if _missing(p):
         return missing
-    return f"< {P_FLOOR}" if p < P_FLOOR else f"{p:.3f}"
+    return f"<{NBSP}{P_FLOOR}" if p < P_FLOOR else f"{p:.3f}"
 
 
 def fmt_p_draws(p: float, draws: float, missing: str = "—") -> str:
@@ -62,7 +63,7 @@ def fmt_p_draws(p: float, draws: float, missing: str = "—") -> str:
     extreme) is bounded by one draw, rounded up: 0 of 500 -> '< 0.002', 0 of 7,776 -> '< 0.001'."""
     if _missing(p) or _missing(draws) or draws < 1 or round(p * draws) > 0:
         return fmt_p(p, missing)
-    return f"< {max(math.ceil(1000 / draws) / 1000, P_FLOOR):.3f}"
+    return f"<{NBSP}{max(math.ceil(1000 / draws) / 1000, P_FLOOR):.3f}"
 
 
 def fmt_r2(r2: float) -> str:
@@ -92,5 +93,5 @@ def fmt_printed(text: str) -> str:
 def formula(text: str) -> str:
     """Labels with a formula's subtraction written as a true minus with spaces: 't(G-1)' ->
     't(G − 1)', 't(N–K)' -> 't(N − K)', 'saturated - pooled mean' -> 'saturated − pooled mean'."""
-    text = re.sub(r"\b([A-Z])\s*[-\u2013\u2212]\s*(\d+|[A-Z])\b", "\\1 \u2212 \\2", str(text))
+    text = re.sub(r"\b([A-Z])\s*[-\u2013\u2212]\s*(\d+|[A-Z])\b", f"\\1{NBSP}\u2212{NBSP}\\2", str(text))
     return re.sub(r"(?<=\w) - (?=\w)", " \u2212 ", text)

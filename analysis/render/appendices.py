@@ -93,7 +93,9 @@ def data_sources_page(project_root: Path) -> str:
         "|:--|:--|:--|",
     ]
     out += [
-        f"| [`{i['id']}`](#sec-src-{i['id']}) | {_cell(i.get('publisher'))} | {_cell(i.get('licence'))} |"
+        # the id as text, unbroken: the PDF's column widths then give it its longest word (code font would
+        # keep a fixed width and spill into the next column); it copies as the id
+        f"| [{_cell(i['id'])}](#sec-src-{i['id']}) | {_cell(i.get('publisher'))} | {_cell(i.get('licence'))} |"
         for i in inputs
     ]
     for i in inputs:
@@ -155,7 +157,8 @@ def locked_versions(project_root: Path) -> dict[str, str]:
 
 
 def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str, str]], href_prefix: str = "") -> str:
-    """Software, commit, date and build time, then the downloads (`(href, description)`)."""
+    """Software, commit, date and build time, then the downloads (`(href, description)`; a folder's
+    description is a list of (href, name), written as one row of links)."""
     versions = locked_versions(project_root)
     key = [(p, versions[p]) for p in KEY_PACKAGES if p in versions]
     if os.environ.get("SOURCE_DATE_EPOCH"):  # reproducible output: nothing that changes between builds
@@ -195,7 +198,13 @@ def colophon_page(project_root: Path, info: BuildInfo, downloads: list[tuple[str
         "| file | what |",
         "|:--|:--|",
     ]
-    out += [f"| [`{Path(h).name}`]({href_prefix}{h}) | {_cell(d)} |" for h, d in downloads]
+    for href, what in downloads:
+        if isinstance(what, list):  # a folder: one link per file, by its reader's name
+            links = " · ".join(f"[{_cell(name)}]({href_prefix}{h})" for h, name in what)
+            first = "executed notebooks" if "notebooks" in href else "each table's data (CSV)"
+            out.append(f"| `{href}` | {first}: {links} |")
+        else:
+            out.append(f"| [`{Path(href).name}`]({href_prefix}{href}) | {_cell(what)} |")
     return "\n".join(out) + "\n"
 
 

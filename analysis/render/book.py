@@ -58,7 +58,7 @@ def render_book(
     chapters = load_chapters(config, executed, out_dir, provenance, generated_pages(config))
     tables = {k: v for c in chapters for k, v in labelled_tables(c.blocks).items()}
     pdf_name = f"{config.output_file}.pdf"  # listed with --html-only too: the build keeps the last PDF
-    downloads = planned_downloads(build_dir, executed, list(tables), pdf_name)
+    downloads = planned_downloads(build_dir, executed, tables, pdf_name)
     info = BuildInfo(commit=provenance.commit, seconds=build_seconds)
     chapters = _with_colophon(config, chapters, executed, out_dir, info, downloads)
     targets = number_book(chapters)

@@ -22,18 +22,38 @@ BUILD_FILES = (
 )
 
 
+def short_caption(text: str, limit: int = 56) -> str:
+    """A table's caption as a link name: up to its first colon, cut at a word near `limit` characters."""
+    text = " ".join(text.split()).split(": ")[0].rstrip(".")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
+
+
+def table_name(label: str, table: dict | None) -> str:
+    """The reader's name of a labelled table: its shortened caption, else the label."""
+    caption = stringify(table["c"][1][1]) if table else ""
+    return short_caption(caption) if caption.strip() else label
+
+
 def planned_downloads(
-    build_dir: Path | None, executed: dict, tables: list[str], pdf_name: str | None
-) -> list[tuple[str, str]]:
-    """(book-relative href, description) of every download this build will hold."""
-    out: list[tuple[str, str]] = []
+    build_dir: Path | None, executed: dict, tables: dict[str, dict] | list[str], pdf_name: str | None
+) -> list[tuple[str, str | list[tuple[str, str]]]]:
+    """(book-relative href, description) of every download this build will hold; the executed
+    notebooks and the tables' CSVs as one row each, whose description is a list of (href, name):
+    notebooks named by file, tables by their shortened caption (`tables`: label -> pandoc Table)."""
+    out: list = []
     if pdf_name:
         out.append((pdf_name, "the whole book as PDF"))
     if build_dir is not None:
         out += [(f"{DOWNLOADS}/{name}", what) for src, name, what in BUILD_FILES if (Path(build_dir) / src).is_file()]
     out.append((f"{DOWNLOADS}/exhibits.csv", "provenance of every table and figure: function, commit, inputs' sha256"))
-    out += [(f"{DOWNLOADS}/notebooks/{Path(c).name}", f"executed notebook of {c}") for c in executed]
-    out += [(f"{TABLES_DIR}/{label}.csv", f"data of table {label}") for label in tables]
+    if executed:
+        notebooks = [(f"{DOWNLOADS}/notebooks/{Path(c).name}", Path(c).stem) for c in executed]
+        out.append((f"{DOWNLOADS}/notebooks/", notebooks))
+    nodes = tables if isinstance(tables, dict) else dict.fromkeys(tables)
+    if nodes:
+        out.append((f"{TABLES_DIR}/", [(f"{TABLES_DIR}/{k}.csv", table_name(k, t)) for k, t in nodes.items()]))
     return out
 
 

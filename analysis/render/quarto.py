@@ -103,7 +103,7 @@ def _book_pages(config: BookConfig, executed: dict, scratch: Path, provenance, b
     tables = {k: v for c in chapters for k, v in labelled_tables(c.blocks).items()}
     generated = generated_pages(config)
     if PAGES["colophon"] in config.all_chapters:
-        downloads = planned_downloads(build_dir, executed, list(tables), f"{config.output_file}.pdf")
+        downloads = planned_downloads(build_dir, executed, tables, f"{config.output_file}.pdf")
         info = BuildInfo(commit=provenance.commit, seconds=build_seconds)
         generated[PAGES["colophon"]] = colophon_page(config.root, info, downloads, href_prefix(PAGES["colophon"]))
     return generated, tables

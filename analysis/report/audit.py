@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.data import exhibits
 from analysis.data.oxide_inputs import label
+from analysis.display.numbers import fmt_sci
 from analysis.display.regtable import fmt_number, paper_text
 from analysis.estimation.twfe import NOT_IDENTIFIED, stars
 
@@ -212,7 +213,7 @@ def _fmt(x: float, decimals=None, exact: bool = False) -> str:
     d = 3 if decimals is None or (isinstance(decimals, float) and not np.isfinite(decimals)) else int(decimals)
     if exact or abs(x) >= 1e-3 or x == 0:
         return f"{round(x, d) + 0.0:.{d}f}"
-    return f"{x:.3g}"
+    return fmt_sci(x)
 
 
 def _ours_fields(item: dict, ours: pd.Series | None) -> dict:
@@ -236,7 +237,10 @@ def _ours_fields(item: dict, ours: pd.Series | None) -> dict:
         "ours": value,
         "difference": value - item["paper"] if np.isfinite(value) else np.nan,
         "paper_text": _fmt(item["paper"], dec),
-        "ours_text": _fmt(value, 0) if stat == "n" else fmt_number(value),
+        # counts, and whole numbers the paper prints without decimals (years, 0/1), as integers
+        "ours_text": _fmt(value, 0)
+        if stat == "n" or (item["decimals"] == 0 and float(value).is_integer())
+        else fmt_number(value),
     }
 
 
