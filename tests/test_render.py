@@ -437,6 +437,9 @@ def test_apostrophes_and_break_hints_for_typst():
     raw = [n["c"][1] for n in blocks[0]["c"] if n["t"] == "RawInline"]
     text = "".join(n["c"] for n in blocks[0]["c"] if n["t"] == "Str")
     assert raw == ["’", "#box();"] and text == "(1)simf_pcps"
+    quoted = [{"t": "Str", "c": "’**’,"}]  # pandoc's reading of "printed '**'": typst quotes it itself
+    for_typst(quoted)
+    assert [n["t"] for n in quoted] == ["Str"]
 
 
 def test_downloads_list_tables_by_caption_in_one_row():

@@ -112,7 +112,8 @@ def drop_break_hints(blocks: list) -> None:
 # typst code for what typst would otherwise reinterpret: its smart quotes read "'" after a digit as a
 # prime and after ")" as an opening quote; an empty box is a line-break opportunity that copies as nothing
 TYPST_CODE = {APOSTROPHE: APOSTROPHE, ZWSP: "#box();"}
-TYPST_SPLIT = re.compile(f"([{''.join(TYPST_CODE)}])")
+# an apostrophe only after a letter, digit or closing bracket (elsewhere typst's own quotes are right)
+TYPST_SPLIT = re.compile(f"((?<=[\\w)\\]]){APOSTROPHE}|{ZWSP})")
 
 
 def _typst_pieces(text: str) -> list[dict]:
