@@ -55,6 +55,7 @@ def test_p_from_draws_is_bounded_by_one_draw():
     assert fmt_p_draws(0.0, 3) == "<\u00a00.334"
     assert fmt_p_draws(0.026, 7776) == "0.026" and fmt_p_draws(np.nan, 500) == "—"
     assert fmt_p_draws(0.0, np.nan) == "<\u00a00.001"  # no draw count: the plain p rule
+    assert fmt_p_draws(0.059, 1) == "0.059" and fmt_p_draws(0.0004, 32) == "<\u00a00.001"  # not a count of draws
 
 
 def test_r2_counts_years():

@@ -61,7 +61,7 @@ def fmt_p(p: float, missing: str = "—") -> str:
 def fmt_p_draws(p: float, draws: float, missing: str = "—") -> str:
     """A p-value from `draws` random or exhaustive draws: as `fmt_p`, except that a p of 0 (no draw as
     extreme) is bounded by one draw, rounded up: 0 of 500 -> '< 0.002', 0 of 7,776 -> '< 0.001'."""
-    if _missing(p) or _missing(draws) or draws < 1 or round(p * draws) > 0:
+    if _missing(p) or _missing(draws) or draws <= 1 or p != 0:
         return fmt_p(p, missing)
     return f"<{NBSP}{max(math.ceil(1000 / draws) / 1000, P_FLOOR):.3f}"
 
