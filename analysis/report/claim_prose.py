@@ -77,7 +77,9 @@ def placebo_text(est, ref: str) -> str:
     sd_text = "" if pd.isna(sd) else f" (sd {sd:.3f})"
     return (
         f"In the placebo test ({ref}) the fake-treated coefficients average {num(mean)}{sd_text} against the true "
-        f"{num(true)}; a share of {rp:.3f} of the draws is at least as large in absolute value."
+        f"{num(true)}; "
+        + ("none of the draws is" if rp == 0 else f"a share of {rp:.3f} of the draws is")
+        + " at least as large in absolute value."
     )
 
 
