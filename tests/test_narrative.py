@@ -19,7 +19,7 @@ from synthetic import estimate_row as row
 
 from analysis.core.errors import DataError
 from analysis.data import exhibits, facts
-from analysis.display import diagrams, fact_tables
+from analysis.display import diagrams, fact_tables, model_diagrams
 from analysis.report import labels, sentences, store_rows, tallies, verdicts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -581,20 +581,20 @@ def test_garbled_title_is_marked_and_the_real_standard_named(data):
 
 
 def test_equilibrium_and_shifts():
-    assert diagrams.equilibrium((10, 1), (2, 1)) == (4, 6)
-    assert diagrams.shifted((3, 1), -1, 2, "supply") == (5, 1)  # left shift of supply: higher intercept
-    assert diagrams.shifted((11, 1), 1, 1.5, "demand") == (12.5, 1)
+    assert model_diagrams.equilibrium((10, 1), (2, 1)) == (4, 6)
+    assert model_diagrams.shifted((3, 1), -1, 2, "supply") == (5, 1)  # left shift of supply: higher intercept
+    assert model_diagrams.shifted((11, 1), 1, 1.5, "demand") == (12.5, 1)
 
 
 @pytest.mark.parametrize("index,direction", [(0, 1), (1, -1)])
 def test_seed001_rounds_move_the_price_the_way_the_seed_says(index, direction):
     """Round 1 (图3): S left, D right → P rises; round 2 (图4): S right, D left → P falls."""
-    _, shifts, _ = diagrams.ROUNDS[index]
+    _, shifts, _ = model_diagrams.ROUNDS[index]
     demand, supply = (11.0, 1.0), (3.0, 1.0)
-    p0 = diagrams.equilibrium(demand, supply)[1]
-    p1 = diagrams.equilibrium(
-        diagrams.shifted(demand, shifts["demand"], 1.5, "demand"),
-        diagrams.shifted(supply, shifts["supply"], 2.5, "supply"),
+    p0 = model_diagrams.equilibrium(demand, supply)[1]
+    p1 = model_diagrams.equilibrium(
+        model_diagrams.shifted(demand, shifts["demand"], 1.5, "demand"),
+        model_diagrams.shifted(supply, shifts["supply"], 2.5, "supply"),
     )[1]
     assert np.sign(p1 - p0) == direction
 
@@ -658,7 +658,7 @@ def _extent(text, renderer):
 
 
 def test_supply_demand_labels_touch_neither_each_other_nor_the_curves():
-    fig = diagrams.supply_demand_shifts()
+    fig = model_diagrams.supply_demand_shifts()
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
@@ -681,12 +681,12 @@ def test_free_spot_moves_away_from_a_line():
     fig, ax = diagrams.plt.subplots()
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
-    x, y = diagrams.free_spot(ax, (5, 5), [((0, 5), (10, 5))])  # a horizontal line through the point
+    x, y = model_diagrams.free_spot(ax, (5, 5), [((0, 5), (10, 5))])  # a horizontal line through the point
     assert abs(y - 5) > 0.5 and abs(x - 5) < 0.2
 
 
 def test_paradigm_model_draws_every_main_category(data):
-    fig = diagrams.paradigm_model(data["coding_categories"])
+    fig = model_diagrams.paradigm_model(data["coding_categories"])
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert all(m in text for m in data["coding_categories"]["main_category_zh"].unique())
 
