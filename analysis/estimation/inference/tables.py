@@ -120,23 +120,24 @@ def tidy_size(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def size_outcomes(estimates: pd.DataFrame) -> list[str]:
-    """The outcomes whose size and power were simulated (tables `size`, `size_*` of the estimates file)."""
+def size_rows(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The size-and-power rows of the estimates file (tables `size`, `size_<outcome>`)."""
     if estimates.empty or "outcome" not in estimates:
-        return []
-    hit = estimates[estimates["table"].astype(str).str.match(r"size($|_)")]
-    return list(dict.fromkeys(hit["outcome"].astype(str)))
+        return estimates.iloc[0:0]
+    return estimates[estimates["table"].astype(str).str.match(r"size($|_)")]
 
 
-def read_size(estimates: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
-    """Wide size-and-power frame of the regression on `outcome` (None: the table named `size`): test,
-    then one column per scenario (rejection rates), plus n_sims."""
-    if estimates.empty:
-        hit = estimates
-    elif outcome is None:
-        hit = estimates[estimates["table"] == "size"]
-    else:
-        hit = estimates[estimates["table"].astype(str).str.match(r"size($|_)") & (estimates["outcome"] == outcome)]
+def size_outcomes(estimates: pd.DataFrame) -> list[str]:
+    """The outcomes whose size and power were simulated."""
+    rows = size_rows(estimates)
+    return list(dict.fromkeys(rows["outcome"].astype(str))) if not rows.empty else []
+
+
+def read_size(estimates: pd.DataFrame, outcome: str = "LNPRI") -> pd.DataFrame:
+    """Wide size-and-power frame of the regression on `outcome`: test, then one column per scenario
+    (rejection rates), plus n_sims."""
+    rows = size_rows(estimates)
+    hit = rows[rows["outcome"] == outcome] if not rows.empty else rows
     if hit.empty:
         return pd.DataFrame(columns=["test", "n_sims"])
     wide = hit.pivot_table(index="term", columns="column", values="estimate", aggfunc="first", sort=False)
